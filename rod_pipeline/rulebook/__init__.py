@@ -1,0 +1,1 @@
+"""The rulebook of DOMAIN.md: pure functions, no Dagster."""
