@@ -1,0 +1,124 @@
+"""Warehouse glue between the layers: which extract a derivation reads, where its results wait.
+
+The contract layer writes validated_* and ref_* tables keyed by PEILDATUM; the rulebook reads
+plain relations (inschrijvingen, tlv, ...), so a derivation first points temporary views at one
+extract. Rulebook results wait in rb_* tables until publish takes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+
+from rod_pipeline.rulebook.calendar import StabilityDates
+
+# Relation the rulebook reads -> warehouse table it comes from.
+EXTRACT_RELATIONS = {
+    "inschrijvingen": "validated_inschrijvingen",
+    "tlv": "validated_tlv",
+    "vestigingen": "ref_vestigingen",
+    "regio_indeling": "ref_regio_indeling",
+    "samenwerkingsverbanden": "ref_samenwerkingsverbanden",
+}
+
+# Rulebook output -> the staging table where it waits for the checks and publish.
+RULEBOOK_TABLES = {
+    "charged": "rb_charged",
+    "niet_toegerekend": "rb_niet_toegerekend",
+    "counts": "rb_counts",
+}
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:
+    """The first row of a query; the result is read to the end, as DuckDB 2 requires before
+    the connection runs anything else."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = one_row(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    )
+    return bool(found and found[0])
+
+
+def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
+    """Temporary views named as the rulebook expects, on one extract of the warehouse."""
+    for view, table in EXTRACT_RELATIONS.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS "
+            f"SELECT * EXCLUDE (PEILDATUM) FROM {table} WHERE PEILDATUM = DATE '{peildatum}'"
+        )
+
+
+def validated_peildata(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Extracts whose validation completed (their enrolments have accepted-row counts)."""
+    if not table_exists(con, "input_files"):
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT PEILDATUM FROM input_files "
+        "WHERE BESTAND LIKE 'inschrijvingen.%' AND RIJEN_GEACCEPTEERD IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def calendar(con: duckdb.DuckDBPyConnection, peildatum: date) -> list[StabilityDates]:
+    """The teldata of the calendar loaded with this extract, overrides applied."""
+    rows = con.execute(
+        "SELECT TELDATUM, REGISTRATIEDEADLINE, EINDE_BEZWAARTERMIJN FROM ref_teldata "
+        "WHERE PEILDATUM = ? ORDER BY TELDATUM",
+        [peildatum],
+    ).fetchall()
+    return [StabilityDates.for_teldatum(t, d, e) for t, d, e in rows]
+
+
+def stability_dates(
+    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date
+) -> StabilityDates:
+    for dates in calendar(con, peildatum):
+        if dates.teldatum == teldatum:
+            return dates
+    raise LookupError(f"teldatum {teldatum} is not in teldata.csv of extract {peildatum}")
+
+
+def store_rulebook_result(
+    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, tables: dict[str, pa.Table]
+) -> None:
+    """Replace the waiting results of this teldatum, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, table in RULEBOOK_TABLES.items():
+            con.register("rulebook_result", tables[name])
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} AS "
+                "SELECT CAST(NULL AS DATE) AS PEILDATUM, * FROM rulebook_result WHERE false"
+            )
+            con.execute(f"DELETE FROM {table} WHERE TELDATUM = ?", [teldatum])
+            con.execute(
+                f"INSERT INTO {table} SELECT ?::DATE AS PEILDATUM, * FROM rulebook_result",
+                [peildatum],
+            )
+            con.unregister("rulebook_result")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_rulebook_result(
+    con: duckdb.DuckDBPyConnection, teldatum: date
+) -> tuple[date, dict[str, pa.Table]]:
+    """The waiting results of a teldatum and the peildatum they were derived from."""
+    found = one_row(con, "SELECT max(PEILDATUM) FROM rb_counts WHERE TELDATUM = ?", [teldatum])
+    if not found or found[0] is None:
+        raise LookupError(f"no rulebook result waits for teldatum {teldatum}")
+    tables = {
+        name: con.sql(
+            f"SELECT * EXCLUDE (PEILDATUM) FROM {table} WHERE TELDATUM = ?", params=[teldatum]
+        ).to_arrow_table()
+        for name, table in RULEBOOK_TABLES.items()
+    }
+    return found[0], tables
