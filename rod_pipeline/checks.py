@@ -20,18 +20,17 @@ _SPECIAL = "('SBO', 'SO', 'VSO')"
 
 def _file_reconciles(warehouse: Warehouse, peildatum: date, bestand: str, table: str):
     with warehouse.get_connection() as con:
-        found = one_row(
-            con,
+        found = con.execute(
             f"""SELECT f.RIJEN_GELEZEN, f.RIJEN_GEACCEPTEERD, f.RIJEN_GEQUARANTAINEERD,
                        (SELECT count(*) FROM {table} WHERE PEILDATUM = f.PEILDATUM),
                        (SELECT count(DISTINCT REGEL) FROM quarantine
                          WHERE PEILDATUM = f.PEILDATUM AND BESTAND = f.BESTAND)
                 FROM input_files f WHERE f.PEILDATUM = ? AND f.BESTAND LIKE ?""",
             [peildatum, f"{bestand}.%"],
-        )
-    if found is None:
+        ).fetchall()
+    if not found:
         return False, {"problem": f"no record of {bestand} for this extract"}
-    read, accepted, quarantined, in_table, quarantined_lines = found
+    read, accepted, quarantined, in_table, quarantined_lines = found[0]
     passed = (
         read == accepted + quarantined
         and in_table == accepted
@@ -76,18 +75,17 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
     def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         peildatum = date.fromisoformat(context.partition_key)
         with warehouse.get_connection() as con:
-            read_row = one_row(
-                con,
+            read_row = con.execute(
                 "SELECT RIJEN_GELEZEN, RIJEN_GEQUARANTAINEERD FROM input_files "
                 "WHERE PEILDATUM = ? AND BESTAND LIKE ?",
                 [peildatum, f"{bestand}.%"],
-            )
+            ).fetchall()
             per_rule = con.execute(
                 "SELECT REGEL_CODE, count(DISTINCT REGEL) FROM quarantine "
                 "WHERE PEILDATUM = ? AND BESTAND LIKE ? GROUP BY 1 ORDER BY 2 DESC",
                 [peildatum, f"{bestand}.%"],
             ).fetchall()
-        read, quarantined = read_row or (0, 0)
+        read, quarantined = read_row[0] if read_row else (0, 0)
         rate = quarantined / read if read else 0.0
         return dg.AssetCheckResult(
             passed=rate <= QUARANTINE_WARN_RATE,

@@ -12,6 +12,7 @@ from rod_pipeline.resources import build_resources
 from rod_pipeline.schedules import peildata_schedule
 from rod_pipeline.sensors import extract_validated_sensor, inbox_sensor
 
+
 def build_definitions(folder: DataFolder) -> dg.Definitions:
     return dg.Definitions(
         assets=[

@@ -108,11 +108,16 @@ def run_pending(folder: DataFolder, only: date | None = None, echo: Echo = print
     if not todo:
         echo("nothing to do: every extract in the inbox has been processed")
     for peildatum in todo:
-        if not process_extract(defs, instance, folder, warehouse, peildatum, only is not None, echo):
+        if not process_extract(
+            defs, instance, folder, warehouse, peildatum, only is not None, echo
+        ):
             outcome.failures.append(f"extract {peildatum} failed")
             later = [p for p in todo if p > peildatum]
             if later:
-                echo(f"  {len(later)} later extract(s) not processed: fix or remove {peildatum} first")
+                echo(
+                    f"  {len(later)} later extract(s) not processed: "
+                    f"fix or remove {peildatum} first"
+                )
             break
         outcome.processed.append(peildatum)
     return outcome
@@ -157,8 +162,10 @@ def process_extract(
             for message in failure_messages(result):
                 echo(f"    {message}")
             return False
-        echo(f"  teldatum {teldatum}: {describe_publication(result)} "
-             f"({time.perf_counter() - started:.1f} s)")
+        echo(
+            f"  teldatum {teldatum}: {describe_publication(result)} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
     echo(f"  published to {folder.published_dir}")
     return True
 

@@ -1,4 +1,4 @@
-"""The peildata schedule: on working-day mornings, pick up waiting extracts and refresh open teldata."""
+"""The peildata schedule: working-day mornings, pick up waiting extracts, refresh open teldata."""
 
 import os
 

@@ -1,6 +1,5 @@
 """Sensors: a new extract folder starts its ingest; a finished ingest starts its teldata."""
 
-
 import hashlib
 import json
 import os
@@ -30,7 +29,9 @@ def extract_fingerprint(folder: DataFolder, peildatum: date, now: float) -> str 
     extract_dir = folder.extract_dir(peildatum)
     parts = []
     for stem in EXTRACT_FILES:
-        present = [p for p in sorted(extract_dir.glob(f"{stem}.*")) if p.suffix in (".csv", ".parquet")]
+        present = [
+            p for p in sorted(extract_dir.glob(f"{stem}.*")) if p.suffix in (".csv", ".parquet")
+        ]
         if not present:
             return None
         for path in present:
@@ -61,9 +62,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, data_folder: DataFolderRes
         seen[key] = fingerprint
         new_partitions.append(key)
         # The run key makes Dagster refuse a second run for the same files.
-        requests.append(
-            dg.RunRequest(run_key=f"extract:{key}:{fingerprint}", partition_key=key)
-        )
+        requests.append(dg.RunRequest(run_key=f"extract:{key}:{fingerprint}", partition_key=key))
     if not requests:
         return dg.SkipReason("No new or changed extract in the inbox.")
     return dg.SensorResult(

@@ -31,18 +31,20 @@ RULEBOOK_TABLES = {
 }
 
 
-def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:
-    """The first row of a query; the result is read to the end, as DuckDB 2 requires before
-    the connection runs anything else."""
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple:
+    """The single row of an aggregate query. The result is read to the end, as DuckDB 2
+    requires before the connection runs anything else."""
     rows = con.execute(sql, params).fetchall()
-    return rows[0] if rows else None
+    if len(rows) != 1:
+        raise LookupError(f"expected one row, got {len(rows)}")
+    return rows[0]
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = one_row(
         con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     )
-    return bool(found and found[0])
+    return bool(found[0])
 
 
 def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
@@ -113,7 +115,7 @@ def load_rulebook_result(
 ) -> tuple[date, dict[str, pa.Table]]:
     """The waiting results of a teldatum and the peildatum they were derived from."""
     found = one_row(con, "SELECT max(PEILDATUM) FROM rb_counts WHERE TELDATUM = ?", [teldatum])
-    if not found or found[0] is None:
+    if found[0] is None:
         raise LookupError(f"no rulebook result waits for teldatum {teldatum}")
     tables = {
         name: con.sql(

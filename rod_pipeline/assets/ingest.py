@@ -1,7 +1,7 @@
 """Ingest: an extract in the inbox and the reference data become tables in the warehouse."""
 
-
 from datetime import date
+from typing import Any
 
 import dagster as dg
 
@@ -12,9 +12,9 @@ from rod_pipeline.resources import DataFolderResource, Warehouse
 WAREHOUSE_POOL = "warehouse"
 
 
-def file_metadata(report: contract.FileReport) -> dict[str, object]:
+def file_metadata(report: contract.FileReport) -> dict[str, Any]:
     """Counts and the file's fingerprint: never a value from inside the file."""
-    metadata: dict[str, object] = {
+    metadata: dict[str, Any] = {
         "file": report.bestand,
         "sha256": report.sha256,
         "rows_read": report.rijen_gelezen,
@@ -78,6 +78,4 @@ def raw_extract(
     with warehouse.get_connection() as con:
         reports = contract.read_extract(con, extract_dir, peildatum)
     for asset_key, file_key in (("raw_inschrijvingen", "inschrijvingen"), ("raw_tlv", "tlv")):
-        yield dg.MaterializeResult(
-            asset_key=asset_key, metadata=file_metadata(reports[file_key])
-        )
+        yield dg.MaterializeResult(asset_key=asset_key, metadata=file_metadata(reports[file_key]))

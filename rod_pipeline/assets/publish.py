@@ -5,8 +5,8 @@ asset derives the mutations, validates against the published models, commits the
 the warehouse history in one transaction and only then swaps the Parquet files in place.
 """
 
-
 from datetime import date, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -110,13 +110,13 @@ def publication(
         committed = publish.commit_publication(con, staged)
         publish.export_published(con, published_dir, [teldatum])
     stability = staged.stabiliteit.to_pylist()[0]
-    common = {
+    common: dict[str, Any] = {
         "teldatum": teldatum.isoformat(),
         "peildatum": peildatum.isoformat(),
         "publication_id": committed.publicatie_id,
         "content_hash": staged.inhoud_hash,
     }
-    summary = {
+    summary: dict[str, Any] = {
         "status": stability["STATUS"],
         "aantal_ten_laste": stability["AANTAL_TEN_LASTE"],
         "aantal_nieuw": stability["AANTAL_NIEUW"],

@@ -1,6 +1,5 @@
 """Rulebook: R1-R12 per teldatum, derived from one validated extract, waiting for the checks."""
 
-
 from datetime import date
 
 import dagster as dg

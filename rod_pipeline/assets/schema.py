@@ -1,6 +1,5 @@
 """Pandera models shown as Dagster column schemas, so the UI documents every column once."""
 
-
 import dagster as dg
 import pandera.pandas as pa
 

@@ -1,6 +1,5 @@
 """Validate: every row of the extract is accepted (typed, in the warehouse) or quarantined."""
 
-
 from datetime import date
 
 import dagster as dg
