@@ -1,0 +1,45 @@
+"""Reading and validating the input files (CONTRACT.md, "Input files").
+
+load_reference -> read_extract -> validate_extract; whole-file failures raise ContractError,
+broken rows go to quarantine.
+"""
+
+from rod_pipeline.contract.errors import ContractError
+from rod_pipeline.contract.extract import EXTRACT_FILES, read_extract
+from rod_pipeline.contract.models import (
+    Inschrijvingen,
+    RegioIndeling,
+    Samenwerkingsverbanden,
+    Teldata,
+    Tlv,
+    Vestigingen,
+    file_columns,
+)
+from rod_pipeline.contract.quarantine import quarantine_path
+from rod_pipeline.contract.reference import REFERENCE_FILES, load_reference
+from rod_pipeline.contract.reports import FileReport, ValidationReport
+from rod_pipeline.contract.rules import RULES
+from rod_pipeline.contract.validation import validate_extract
+from rod_pipeline.contract.warehouse import TABLES, ensure_tables
+
+__all__ = [
+    "EXTRACT_FILES",
+    "REFERENCE_FILES",
+    "RULES",
+    "TABLES",
+    "ContractError",
+    "FileReport",
+    "Inschrijvingen",
+    "RegioIndeling",
+    "Samenwerkingsverbanden",
+    "Teldata",
+    "Tlv",
+    "ValidationReport",
+    "Vestigingen",
+    "ensure_tables",
+    "file_columns",
+    "load_reference",
+    "quarantine_path",
+    "read_extract",
+    "validate_extract",
+]

@@ -1,0 +1,194 @@
+"""Reading one input file (CSV or its Parquet stand-in) into a raw table of text.
+
+Whole-file problems (missing, empty, not UTF-8, not a semicolon table, required column missing)
+raise ContractError here, before any row is looked at. The raw table holds every column as
+text, with BRON_REGEL, the row's line in the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from rod_pipeline.contract import models
+from rod_pipeline.contract.errors import ContractError
+from rod_pipeline.contract.sql import literal, quoted
+
+_CHUNK = 16 * 1024 * 1024
+_BOM = codecs.BOM_UTF8
+_DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_DUCKDB_FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An input file found on disk, checked as a whole."""
+
+    path: Path
+    sha256: str
+    columns: list[str]  # header names as written, trimmed, in file order
+
+    @property
+    def bestand(self) -> str:
+        return self.path.name
+
+
+def locate(folder: Path, name: str) -> Path:
+    """`name.csv` or `name.parquet` in `folder`; exactly one of them must be there."""
+    csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
+    if csv.is_file() and parquet.is_file():
+        problem = f"{csv.name} and {parquet.name} both present"
+        raise ContractError(csv.name, problem, message=f"{problem}: remove one of them")
+    if parquet.is_file():
+        return parquet
+    if not csv.is_file():
+        raise ContractError(csv.name, f"the file is missing (nor {parquet.name}) in {folder}")
+    return csv
+
+
+def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
+    """Hash the file and check it as a whole: readable, a table, with the required columns."""
+    if path.suffix == ".parquet":
+        sha256 = _sha256(path)
+        try:
+            columns = [name.strip() for name in pq.read_schema(path).names]
+        except Exception as error:  # pyarrow raises several types for a broken file
+            raise ContractError(path.name, "not a readable Parquet file") from error
+    else:
+        sha256, header = _hash_and_decode(path)
+        columns = _header_columns(path.name, header)
+    _check_columns(path.name, columns, model)
+    return SourceFile(path, sha256, columns)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_and_decode(path: Path) -> tuple[str, str]:
+    """One pass: sha256 of the bytes, UTF-8 check (the error's line), and the header line."""
+    digest = hashlib.sha256()
+    header: str | None = None
+    pending = b""  # an incomplete UTF-8 sequence at the end of the previous chunk
+    lines_before = 0
+    with path.open("rb") as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            digest.update(chunk)
+            data = pending + chunk
+            try:
+                text, used = codecs.utf_8_decode(data, "strict", not chunk)
+            except UnicodeDecodeError as error:
+                line = lines_before + data.count(b"\n", 0, error.start) + 1
+                byte = data[error.start]
+                problem = f"not valid UTF-8 (byte 0x{byte:02x} at line {line})"
+                raise ContractError(path.name, problem) from None
+            if header is None:
+                header = text.lstrip("\ufeff")
+                if not header.strip() and chunk:
+                    header = None  # only whitespace so far: keep reading
+                else:
+                    header = header.split("\n", 1)[0].rstrip("\r")
+            lines_before += data.count(b"\n", 0, used)
+            pending = data[used:]
+            if not chunk:
+                break
+    if not header or not header.strip():
+        raise ContractError(path.name, "the file is empty")
+    return digest.hexdigest(), header
+
+
+def _header_columns(bestand: str, header: str) -> list[str]:
+    columns = [name.strip().strip('"').strip() for name in header.split(";")]
+    if len(columns) < 2:
+        raise ContractError(bestand, "not a semicolon-separated table")
+    return columns
+
+
+def _check_columns(bestand: str, columns: list[str], model: type[models.ContractModel]) -> None:
+    expected = models.file_columns(model)
+    twice = sorted({name for name in columns if name in expected and columns.count(name) > 1})
+    if twice:
+        raise ContractError(bestand, f"column {', '.join(twice)} appears more than once")
+    missing = [name for name in models.required_columns(model) if name not in columns]
+    if len(missing) == 1:
+        raise ContractError(bestand, f"required column {missing[0]} is missing")
+    if missing:
+        raise ContractError(bestand, f"required columns {', '.join(missing)} are missing")
+
+
+def raw_table(name: str) -> str:
+    """The raw table of input file `name`: PEILDATUM, BRON_REGEL and every column as text."""
+    return f"raw_{name}"
+
+
+def load_raw(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    model: type[models.ContractModel],
+    peildatum: date,
+) -> int:
+    """Read `source` into raw_<name> (replacing what was there); returns the rows read.
+
+    Extra columns are ignored; an optional column the file lacks is read as empty.
+    """
+    present = {column: f"c{index}" for index, column in enumerate(source.columns)}
+    selected = ", ".join(
+        f"{present.get(column, 'NULL')}::VARCHAR AS {column}"
+        for column in models.file_columns(model)
+    )
+    # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
+    # the header is line 1, so the first row is line 2.
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {raw_table(name)} AS SELECT "
+            f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
+            f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
+            f"FROM {_reader(source, list(present.values()))}"
+        )
+    except duckdb.Error as error:
+        raise _table_error(source.bestand, str(error)) from None
+    result = con.execute(f"SELECT count(*) FROM {raw_table(name)}").fetchone()
+    assert result is not None
+    return int(result[0])
+
+
+def _reader(source: SourceFile, names: list[str]) -> str:
+    path = literal(str(source.path))
+    if source.path.suffix == ".parquet":
+        renamed = ", ".join(
+            f"{quoted(original)} AS {name}"
+            for original, name in zip(pq.read_schema(source.path).names, names, strict=True)
+        )
+        return f"(SELECT {renamed} FROM read_parquet({path}))"
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
+    return (
+        f"read_csv({path}, delim=';', header=true, quote='\"', escape='\"', "
+        f"auto_detect=false, columns={columns})"
+    )
+
+
+def _table_error(bestand: str, duckdb_message: str) -> ContractError:
+    """DuckDB's message quotes the offending line: keep only its line number and field counts."""
+    line = _DUCKDB_LINE.search(duckdb_message)
+    fields = _DUCKDB_FIELDS.search(duckdb_message)
+    if line and fields:
+        expected, found = fields.groups()
+        detail = f"line {line.group(1)} has {found} fields where the header has {expected}"
+    elif line:
+        detail = f"line {line.group(1)} cannot be read"
+    else:
+        detail = "it cannot be read as a table"
+    return ContractError(bestand, f"not a semicolon-separated table ({detail})")

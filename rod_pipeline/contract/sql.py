@@ -1,0 +1,30 @@
+"""SQL fragments of the CSV dialect: trimming, DUO's date formats, postcodes."""
+
+from __future__ import annotations
+
+# Years outside this range are typing errors (1-8-21 would otherwise be the year 21).
+_FIRST_YEAR, _LAST_YEAR = 1900, 2099
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def trimmed(expression: str) -> str:
+    """Surrounding whitespace trimmed; an empty field is null."""
+    return f"NULLIF(trim({expression}, ' \t\r\n'), '')"
+
+
+def parsed_date(column: str) -> str:
+    """`YYYY-MM-DD` or DUO's `D-M-YYYY` (also `DD-MM-YYYY`); impossible dates give null."""
+    parsed = f"try_strptime({column}, ['%Y-%m-%d', '%d-%m-%Y'])::DATE"
+    return f"CASE WHEN year({parsed}) BETWEEN {_FIRST_YEAR} AND {_LAST_YEAR} THEN {parsed} END"
+
+
+def normalised_postcode(column: str) -> str:
+    """`1234 AB` -> `1234AB` (applied to valid postcodes only)."""
+    return f"replace({column}, ' ', '')"

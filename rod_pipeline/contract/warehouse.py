@@ -1,0 +1,51 @@
+"""The warehouse tables this package writes, with their exact types (the rulebook relies on them).
+
+Every table holds many peildata; loading a peildatum replaces its rows and keeps the others.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+TABLES: dict[str, str] = {
+    "validated_inschrijvingen": """PEILDATUM DATE, BRON_REGEL BIGINT, INSCHRIJVING_ID VARCHAR,
+        ONDERWIJSNUMMER VARCHAR, VESTIGING VARCHAR, ONDERWIJSSOORT VARCHAR,
+        BEKOSTIGINGSCATEGORIE VARCHAR, POSTCODE_LEERLING VARCHAR, DATUM_INSCHRIJVING DATE,
+        DATUM_UITSCHRIJVING DATE, RESIDENTIEEL VARCHAR, REGISTRATIEDATUM DATE""",
+    "validated_tlv": """PEILDATUM DATE, BRON_REGEL BIGINT, TLV_NUMMER VARCHAR,
+        ONDERWIJSNUMMER VARCHAR, SWV_CODE VARCHAR, SOORT_TLV VARCHAR,
+        BEKOSTIGINGSCATEGORIE VARCHAR, BEGINDATUM DATE, EINDDATUM DATE""",
+    "ref_samenwerkingsverbanden": "PEILDATUM DATE, SWV_CODE VARCHAR, NAAM VARCHAR",
+    "ref_regio_indeling": """PEILDATUM DATE, PC4 VARCHAR, GEMEENTE VARCHAR, PO_SWV VARCHAR,
+        VO_SWV VARCHAR""",
+    "ref_vestigingen": """PEILDATUM DATE, VESTIGING VARCHAR, NAAM VARCHAR, ONDERWIJSSOORT VARCHAR,
+        CLUSTER INTEGER, POSTCODE VARCHAR, SWV_CODE VARCHAR""",
+    "ref_teldata": """PEILDATUM DATE, TELDATUM DATE, REGISTRATIEDEADLINE DATE,
+        EINDE_BEZWAARTERMIJN DATE""",
+    "quarantine": """PEILDATUM DATE, BESTAND VARCHAR, REGEL BIGINT, KOLOM VARCHAR,
+        REGEL_CODE VARCHAR, OMSCHRIJVING VARCHAR, WAARDE VARCHAR""",
+    "input_files": """PEILDATUM DATE, BESTAND VARCHAR, PAD VARCHAR, SHA256 VARCHAR,
+        RIJEN_GELEZEN BIGINT, RIJEN_GEACCEPTEERD BIGINT, RIJEN_GEQUARANTAINEERD BIGINT""",
+}
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name, columns in TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, table: str, peildatum: date, select_sql: str
+) -> None:
+    """Replace the rows of `peildatum` in `table` by `select_sql` (matched by column name).
+
+    `select_sql` may use the parameter `$peildatum`.
+    """
+    con.execute(f"DELETE FROM {table} WHERE PEILDATUM = $peildatum", {"peildatum": peildatum})
+    insert = f"INSERT INTO {table} BY NAME {select_sql}"
+    if "$peildatum" in select_sql:
+        con.execute(insert, {"peildatum": peildatum})
+    else:
+        con.execute(insert)
