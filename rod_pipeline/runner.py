@@ -195,9 +195,12 @@ def describe_ingest(result: dg.ExecuteInProcessResult) -> str:
 
 def describe_publication(result: dg.ExecuteInProcessResult) -> str:
     meta = _metadata(result, "stabiliteit")
-    return (
+    changes = [meta.get(k) for k in ("aantal_nieuw", "aantal_gewijzigd", "aantal_vervallen")]
+    line = (
         f"{meta.get('status', '?')}, {_n(meta.get('aantal_ten_laste'))} charged, "
-        f"{_n(meta.get('aantal_nieuw'))} new, {_n(meta.get('aantal_gewijzigd'))} changed, "
-        f"{_n(meta.get('aantal_vervallen'))} gone"
-        + (", LATE MUTATION" if meta.get("late_mutatie") else "")
+        f"{_n(changes[0])} new, {_n(changes[1])} changed, {_n(changes[2])} gone"
     )
+    if meta.get("late_mutatie"):
+        # Without 1b changes, a late mutation is in the counts or the not-charged list.
+        line += ", LATE MUTATION" + ("" if any(changes) else " (counts or not-charged list)")
+    return line
