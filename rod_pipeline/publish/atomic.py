@@ -1,0 +1,76 @@
+"""Files that readers see whole or not at all: write a temp file in the same folder, fsync it,
+os.replace it over the old one, fsync the folder (a rename is atomic, not durable by itself)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dirs(folder: Path) -> None:
+    """Create the folder and its missing parents, each made durable in its own parent."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+        fsync_dir(created.parent)
+
+
+def temp_path(path: Path) -> Path:
+    """A hidden sibling that no reader's `*.parquet` or `*.json` glob matches."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Yield a temp path to write to; on success it is fsynced and replaces `path`."""
+    make_dirs(path.parent)
+    temp = temp_path(path)
+    try:
+        yield temp
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with replacing(path) as temp:
+        temp.write_bytes(data)
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder that no longer belongs to the publication, durably."""
+    if folder.exists():
+        shutil.rmtree(folder)
+        fsync_dir(folder.parent)
+
+
+def remove_leftover_temp_files(root: Path) -> int:
+    """Temp files of an export that was killed (with DuckDB's .wal of a temp catalog); returns
+    how many were removed."""
+    leftovers = [p for p in root.rglob(f".*{TEMP_SUFFIX}*") if p.is_file()]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+    return len(leftovers)

@@ -1,0 +1,73 @@
+"""Reading published/ back the ways its users do: pyarrow, DuckDB over the files, the catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rod_pipeline.publish import datasets
+from rod_pipeline.publish.history import history_table
+
+HIVE_TYPES = {
+    "dashboard_1b": "{'teldatum': DATE, 'samenwerkingsverband': VARCHAR}",
+    "mutaties": "{'teldatum': DATE, 'samenwerkingsverband': VARCHAR}",
+    "dashboard_1a": "{'teldatum': DATE}",
+    "niet_toegerekend": "{'teldatum': DATE}",
+}
+
+
+def canonical(table: pa.Table, dataset: datasets.Dataset) -> pa.Table:
+    """Contract columns and types, rows in one order, no schema metadata: for comparing."""
+    table = table.select(dataset.columns).cast(dataset.arrow_schema).replace_schema_metadata(None)
+    return table.sort_by([(c, "ascending") for c in dataset.columns]).combine_chunks()
+
+
+def parquet_files(published_dir: Path, dataset: datasets.Dataset) -> list[Path]:
+    return sorted((published_dir / dataset.name).rglob("*.parquet"))
+
+
+def with_pyarrow(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
+    parts = [pq.read_table(path) for path in parquet_files(published_dir, dataset)]
+    if not parts:
+        return canonical(dataset.arrow_schema.empty_table(), dataset)
+    return canonical(pa.concat_tables(parts), dataset)
+
+
+def with_duckdb(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
+    if not parquet_files(published_dir, dataset):
+        return canonical(dataset.arrow_schema.empty_table(), dataset)
+    depth = len(dataset.partitioning)
+    glob = (published_dir / dataset.name).as_posix() + "/" + "*/" * depth + "*.parquet"
+    hive = f", hive_partitioning = true, hive_types = {HIVE_TYPES[dataset.name]}" if depth else ""
+    result = duckdb.sql(f"SELECT * FROM read_parquet('{glob}'{hive})").to_arrow_table()
+    return canonical(result, dataset)
+
+
+def with_catalog(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
+    catalog = duckdb.connect(str(published_dir / "catalog.duckdb"), read_only=True)
+    try:
+        return canonical(catalog.sql(f"SELECT * FROM {dataset.name}").to_arrow_table(), dataset)
+    finally:
+        catalog.close()
+
+
+def read_all_ways(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
+    """The dataset as pyarrow reads it, after asserting DuckDB and the catalog read the same."""
+    by_pyarrow = with_pyarrow(published_dir, dataset)
+    assert with_duckdb(published_dir, dataset).equals(by_pyarrow)
+    assert with_catalog(published_dir, dataset).equals(by_pyarrow)
+    return by_pyarrow
+
+
+def history_rows(
+    con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, publication_id: int
+) -> pa.Table:
+    columns = ", ".join(dataset.columns)
+    result = con.sql(
+        f"SELECT {columns} FROM {history_table(dataset)} WHERE PUBLICATIE_ID = ?",
+        params=[publication_id],
+    ).to_arrow_table()
+    return canonical(result, dataset)
