@@ -1,9 +1,10 @@
-"""Checking a raw input file against its model: DuckDB prepares, Pandera judges.
+"""Checking a raw input file against its model: DuckDB prepares, Pandera judges the values.
 
 DuckDB trims every field, parses the dates and evaluates the model's rule columns (joins with the
-reference data, uniqueness, comparisons of two columns) in one pass into `checked_<name>`. Pandera
-then validates the file columns and rule columns of that table lazily, and every failing
-(row, rule) becomes a row of `failures_<name>`: BRON_REGEL, KOLOM, REGEL_CODE.
+reference data, uniqueness, comparisons of two columns) in one pass into `checked_<name>`; a rule
+column that is false is a failure as it stands. Pandera validates the file columns that carry a
+value rule or are required, lazily and in batches (memory stays flat for a national extract).
+Every failing (row, rule) becomes a row of `failures_<name>`: BRON_REGEL, KOLOM, REGEL_CODE.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ import pyarrow
 
 from rod_pipeline.contract import models
 from rod_pipeline.contract.sources import raw_table
-from rod_pipeline.contract.sql import parsed_date, trimmed
+from rod_pipeline.contract.sql import literal, parsed_date, trimmed
+
+# Rows per frame handed to Pandera: a few hundred MB of frame and check results at most.
+_BATCH_ROWS = 500_000
 
 
 def checked_table(name: str) -> str:
@@ -39,15 +43,20 @@ def check_file(
 ) -> int:
     """Fill checked_<name> and failures_<name> (temporary); returns the number of failures."""
     _prepare(con, name, model, peildatum)
-    failures = _failures(con, name, model)
-    con.register("_failures_arrow", failures)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {failures_table(name)} "
+        "(BRON_REGEL BIGINT, KOLOM VARCHAR, REGEL_CODE VARCHAR)"
+    )
+    _add_rule_failures(con, name, model)
+    value_failures = _value_failures(con, name, model)
+    con.register("_failures_arrow", value_failures)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {failures_table(name)} AS SELECT * FROM _failures_arrow"
-        )
+        con.execute(f"INSERT INTO {failures_table(name)} SELECT * FROM _failures_arrow")
     finally:
         con.unregister("_failures_arrow")
-    return failures.num_rows
+    found = con.execute(f"SELECT count(*) FROM {failures_table(name)}").fetchone()
+    assert found is not None
+    return int(found[0])
 
 
 def _prepare(
@@ -60,31 +69,46 @@ def _prepare(
     rules = ", ".join(f"{sql} AS {column}" for column, sql in models.rule_sql(model).items())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {checked_table(name)} AS
-        WITH file_text AS (
+        WITH file_text AS NOT MATERIALIZED (
             SELECT BRON_REGEL, {text} FROM {raw_table(name)} WHERE PEILDATUM = $peildatum
-        ), parsed AS (SELECT *{dates} FROM file_text)
-        SELECT *, {rules} FROM parsed""",
+        ), file_rows AS NOT MATERIALIZED (SELECT *{dates} FROM file_text)
+        SELECT *, {rules} FROM file_rows""",
         {"peildatum": peildatum},
     )
 
 
-def _failures(
+def _add_rule_failures(
+    con: duckdb.DuckDBPyConnection, name: str, model: type[models.ContractModel]
+) -> None:
+    """A rule column that is false: its rule is broken (null: it does not apply)."""
+    selects = " UNION ALL ".join(
+        f"SELECT BRON_REGEL, {literal(kolom)}, {literal(regel)} "
+        f"FROM {checked_table(name)} WHERE NOT {column}"
+        for column in models.rule_sql(model)
+        for kolom, regel in [models.rule_of(model, column, "rule_holds")]
+    )
+    con.execute(f"INSERT INTO {failures_table(name)} {selects}")
+
+
+def _value_failures(
     con: duckdb.DuckDBPyConnection, name: str, model: type[models.ContractModel]
 ) -> pyarrow.Table:
-    checked_columns = [*models.file_columns(model), *models.rule_sql(model)]
-    arrow = con.sql(
-        f"SELECT BRON_REGEL, {', '.join(checked_columns)} FROM {checked_table(name)}"
-    ).to_arrow_table()
-    frame = arrow.to_pandas(types_mapper=pd.ArrowDtype)
-    try:
-        model.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return _failure_rows(errors.failure_cases, arrow.column("BRON_REGEL"), model)
-    return _failures_table(np.empty(0, dtype="int64"), [], [])
+    schema = models.value_schema(model)
+    batches = con.sql(
+        f"SELECT BRON_REGEL, {', '.join(schema.columns)} FROM {checked_table(name)}"
+    ).fetch_record_batch(_BATCH_ROWS)
+    found = [_failures_table(np.empty(0, dtype="int64"), [], [])]
+    for batch in batches:
+        frame = batch.to_pandas(types_mapper=pd.ArrowDtype)
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            found.append(_failure_rows(errors.failure_cases, batch.column("BRON_REGEL"), model))
+    return pyarrow.concat_tables(found)
 
 
 def _failure_rows(
-    cases: pd.DataFrame, bron_regel: pyarrow.ChunkedArray, model: type[models.ContractModel]
+    cases: pd.DataFrame, bron_regel: pyarrow.Array, model: type[models.ContractModel]
 ) -> pyarrow.Table:
     """Pandera's failure cases -> (BRON_REGEL, KOLOM, REGEL_CODE), one per failing row and rule."""
     whole_column = cases["index"].isna()

@@ -5,10 +5,11 @@ A model declares two kinds of columns:
   (`metadata["regel"]`), and `nullable=False` for a required field (rule VERPLICHT);
 - rule columns named `KOLOM__REGEL_CODE`, for rules that need another column, the reference data
   or the whole file. DuckDB evaluates their SQL (`metadata["sql"]`) in one pass over the file:
-  true = the rule holds, null = it does not apply. Pandera checks they hold.
+  true = the rule holds, null = it does not apply. They must hold (`rule_holds`); the contract
+  layer reads a false one as a failure in SQL, where Pandera would add nothing.
 
-The SQL sees the trimmed file columns, `parsed_<COLUMN>` (DATE) for every date column and the
-query parameter `$peildatum`.
+The SQL sees the trimmed file columns, `parsed_<COLUMN>` (DATE) for every date column, the whole
+file as `file_rows` and the query parameter `$peildatum`.
 """
 
 from __future__ import annotations
@@ -76,10 +77,13 @@ def unique_rule(kolom: str, *key: str) -> Any:
     which one is right."""
     key = key or (kolom,)
     present = " AND ".join(f"{name} IS NOT NULL" for name in key)
+    columns = ", ".join(key)
+    # The keys held twice are few: collecting them beats a window over every row.
     return rule(
         kolom,
         "UNIEK",
-        f"CASE WHEN {present} THEN count(*) OVER (PARTITION BY {', '.join(key)}) = 1 END",
+        f"CASE WHEN {present} THEN ({columns}) NOT IN (SELECT ({columns}) FROM file_rows "
+        f"WHERE {present} GROUP BY ALL HAVING count(*) > 1) END",
     )
 
 
@@ -410,6 +414,17 @@ def rule_sql(model: type[ContractModel]) -> dict[str, str]:
     return {
         name: col.metadata["sql"] for name, col in _columns(model).items() if "sql" in col.metadata
     }
+
+
+def value_schema(model: type[ContractModel]) -> pa.DataFrameSchema:
+    """The part of the model Pandera validates: file columns with a value rule or required."""
+    schema = model.to_schema()
+    unchecked = [
+        name
+        for name, col in schema.columns.items()
+        if "sql" in col.metadata or (col.nullable and not col.checks)
+    ]
+    return schema.remove_columns(unchecked)
 
 
 def rule_of(model: type[ContractModel], column_name: str, check: str) -> tuple[str, str]:

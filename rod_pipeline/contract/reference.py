@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def load_reference(
     try:
         for name, source in sources.items():
             model = REFERENCE_FILES[name]
-            rows = load_raw(con, source, name, model, peildatum)
+            read = load_raw(con, source, name, model, peildatum)
             if check_file(con, name, model, peildatum):
                 raise _broken_file(con, name, source.bestand)
             replace_rows(
@@ -64,8 +65,10 @@ def load_reference(
                 f"SELECT $peildatum AS PEILDATUM, {_REFERENCE_COLUMNS[name]} "
                 f"FROM {checked_table(name)}",
             )
-            record_input_file(con, peildatum, source, rows, rows_accepted=rows)
-            reports[name] = FileReport(source.bestand, source.path, source.sha256, rows, rows, 0)
+            reports[name] = replace(
+                read, rijen_geaccepteerd=read.rijen_gelezen, rijen_gequarantaineerd=0
+            )
+            record_input_file(con, peildatum, reports[name])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,7 +1,7 @@
 """Reading one input file (CSV or its Parquet stand-in) into a raw table of text.
 
 Whole-file problems (missing, empty, not UTF-8, not a semicolon table, required column missing)
-raise ContractError here, before any row is looked at. The raw table holds every column as
+raise ContractError here, before any row is checked. The raw table holds every column as
 text, with BRON_REGEL, the row's line in the file.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,20 +20,19 @@ import pyarrow.parquet as pq
 
 from rod_pipeline.contract import models
 from rod_pipeline.contract.errors import ContractError
+from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.contract.sql import literal, quoted
 
 _CHUNK = 16 * 1024 * 1024
-_BOM = codecs.BOM_UTF8
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _DUCKDB_FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """An input file found on disk, checked as a whole."""
+    """An input file found on disk whose header has been checked."""
 
     path: Path
-    sha256: str
     columns: list[str]  # header names as written, trimmed, in file order
 
     @property
@@ -54,59 +54,65 @@ def locate(folder: Path, name: str) -> Path:
 
 
 def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
-    """Hash the file and check it as a whole: readable, a table, with the required columns."""
+    """Check the file's header: readable, a table, with the required columns.
+
+    The rows are checked while they are read (load_raw): DuckDB's CSV reader rejects invalid
+    UTF-8 itself, so the whole file is decoded here only to explain such a failure.
+    """
     if path.suffix == ".parquet":
-        sha256 = _sha256(path)
         try:
             columns = [name.strip() for name in pq.read_schema(path).names]
         except Exception as error:  # pyarrow raises several types for a broken file
             raise ContractError(path.name, "not a readable Parquet file") from error
     else:
-        sha256, header = _hash_and_decode(path)
-        columns = _header_columns(path.name, header)
+        columns = _header_columns(path.name, _header(path))
     _check_columns(path.name, columns, model)
-    return SourceFile(path, sha256, columns)
+    return SourceFile(path, columns)
 
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
+            digest.update(chunk)  # releases the GIL: runs beside DuckDB's reader
     return digest.hexdigest()
 
 
-def _hash_and_decode(path: Path) -> tuple[str, str]:
-    """One pass: sha256 of the bytes, UTF-8 check (the error's line), and the header line."""
-    digest = hashlib.sha256()
-    header: str | None = None
+def _header(path: Path) -> str:
+    """The file's first line, without BOM; a file of blanks only is empty."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    text = ""
+    with path.open("rb") as stream:
+        while not text.lstrip("\ufeff").strip() and (chunk := stream.read(_CHUNK)):
+            try:
+                text += decoder.decode(chunk)
+            except UnicodeDecodeError:
+                check_utf8(path)
+                raise
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if not header.strip():
+        raise ContractError(path.name, "the file is empty")
+    return header
+
+
+def check_utf8(path: Path) -> None:
+    """Decode the whole file; raise ContractError naming the first invalid byte and its line."""
     pending = b""  # an incomplete UTF-8 sequence at the end of the previous chunk
     lines_before = 0
     with path.open("rb") as stream:
         while True:
             chunk = stream.read(_CHUNK)
-            digest.update(chunk)
             data = pending + chunk
             try:
-                text, used = codecs.utf_8_decode(data, "strict", not chunk)
+                _, used = codecs.utf_8_decode(data, "strict", not chunk)
             except UnicodeDecodeError as error:
                 line = lines_before + data.count(b"\n", 0, error.start) + 1
-                byte = data[error.start]
-                problem = f"not valid UTF-8 (byte 0x{byte:02x} at line {line})"
+                problem = f"not valid UTF-8 (byte 0x{data[error.start]:02x} at line {line})"
                 raise ContractError(path.name, problem) from None
-            if header is None:
-                header = text.lstrip("\ufeff")
-                if not header.strip() and chunk:
-                    header = None  # only whitespace so far: keep reading
-                else:
-                    header = header.split("\n", 1)[0].rstrip("\r")
             lines_before += data.count(b"\n", 0, used)
             pending = data[used:]
             if not chunk:
-                break
-    if not header or not header.strip():
-        raise ContractError(path.name, "the file is empty")
-    return digest.hexdigest(), header
+                return
 
 
 def _header_columns(bestand: str, header: str) -> list[str]:
@@ -139,8 +145,8 @@ def load_raw(
     name: str,
     model: type[models.ContractModel],
     peildatum: date,
-) -> int:
-    """Read `source` into raw_<name> (replacing what was there); returns the rows read.
+) -> FileReport:
+    """Read `source` into raw_<name> (replacing what was there), hashing it meanwhile.
 
     Extra columns are ignored; an optional column the file lacks is read as empty.
     """
@@ -149,20 +155,24 @@ def load_raw(
         f"{present.get(column, 'NULL')}::VARCHAR AS {column}"
         for column in models.file_columns(model)
     )
-    # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
-    # the header is line 1, so the first row is line 2.
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {raw_table(name)} AS SELECT "
-            f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
-            f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
-            f"FROM {_reader(source, list(present.values()))}"
-        )
-    except duckdb.Error as error:
-        raise _table_error(source.bestand, str(error)) from None
-    result = con.execute(f"SELECT count(*) FROM {raw_table(name)}").fetchone()
-    assert result is not None
-    return int(result[0])
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        sha256 = hasher.submit(_sha256, source.path)
+        # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
+        # the header is line 1, so the first row is line 2.
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {raw_table(name)} AS SELECT "
+                f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
+                f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
+                f"FROM {_reader(source, list(present.values()))}"
+            )
+        except duckdb.Error as error:
+            if source.path.suffix != ".parquet":
+                check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
+            raise _table_error(source.bestand, str(error)) from None
+        result = con.execute(f"SELECT count(*) FROM {raw_table(name)}").fetchone()
+        assert result is not None
+        return FileReport(source.bestand, source.path, sha256.result(), int(result[0]))
 
 
 def _reader(source: SourceFile, names: list[str]) -> str:

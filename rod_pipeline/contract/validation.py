@@ -19,7 +19,7 @@ from rod_pipeline.contract.quarantine import PendingFile, write_quarantine_file
 from rod_pipeline.contract.reports import FileReport, ValidationReport
 from rod_pipeline.contract.rules import RULES
 from rod_pipeline.contract.sql import literal, normalised_postcode
-from rod_pipeline.contract.warehouse import ensure_tables, replace_rows
+from rod_pipeline.contract.warehouse import any_row_order, ensure_tables, replace_rows
 
 # Typed columns of validated_<name>: dates come parsed, postcodes normalised.
 _VALIDATED_COLUMNS: dict[str, str] = {
@@ -45,17 +45,20 @@ def validate_extract(
     ensure_tables(con)
     _require_reference(con, peildatum)
     pending: PendingFile | None = None
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM quarantine WHERE PEILDATUM = $peildatum", {"peildatum": peildatum})
-        files = {name: _validate_file(con, name, peildatum) for name in EXTRACT_FILES}
-        pending = write_quarantine_file(con, peildatum, quarantine_dir)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        if pending is not None:
-            pending.discard()
-        raise
+    with any_row_order(con):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "DELETE FROM quarantine WHERE PEILDATUM = $peildatum", {"peildatum": peildatum}
+            )
+            files = {name: _validate_file(con, name, peildatum) for name in EXTRACT_FILES}
+            pending = write_quarantine_file(con, peildatum, quarantine_dir)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            if pending is not None:
+                pending.discard()
+            raise
     pending.publish()
     return ValidationReport(peildatum, files, pending.final)
 

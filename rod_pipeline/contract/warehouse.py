@@ -5,6 +5,8 @@ Every table holds many peildata; loading a peildatum replaces its rows and keeps
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -49,3 +51,15 @@ def replace_rows(
         con.execute(insert, {"peildatum": peildatum})
     else:
         con.execute(insert)
+
+
+@contextmanager
+def any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB write tables in parallel, in any row order (rows carry BRON_REGEL)."""
+    found = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    assert found is not None
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {bool(found[0])}")

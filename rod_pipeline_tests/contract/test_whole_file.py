@@ -56,6 +56,23 @@ def test_not_utf8_names_byte_and_line(installation: Installation) -> None:
     )
 
 
+def test_not_utf8_far_into_the_file_changes_nothing(installation: Installation) -> None:
+    """Past the header's chunk DuckDB's reader finds the byte; the first file is rolled back."""
+    installation.write_extract()
+    read_extract(installation.con, installation.extract_dir, PEILDATUM)
+    before = installation.con.execute("SELECT * FROM input_files ORDER BY BESTAND").fetchall()
+    path = installation.extract_dir / "tlv.csv"
+    header, row = path.read_bytes().splitlines(keepends=True)[:2]
+    copies = 17 * 1024 * 1024 // len(row) + 1  # beyond the 16 MB the header is read from
+    path.write_bytes(header + row * copies + row.replace(b"PO2304;", b"PO2304;\xff", 1))
+    (installation.extract_dir / "inschrijvingen.csv").write_bytes(
+        (installation.extract_dir / "inschrijvingen.csv").read_bytes() + b"\n"
+    )
+    assert str(_read(installation)) == f"tlv.csv: not valid UTF-8 (byte 0xff at line {copies + 2})"
+    after = installation.con.execute("SELECT * FROM input_files ORDER BY BESTAND").fetchall()
+    assert after == before
+
+
 def test_latin1_file_is_not_utf8(installation: Installation) -> None:
     installation.write_extract()
     path = installation.extract_dir / "inschrijvingen.csv"
