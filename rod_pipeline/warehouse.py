@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
+from rod_pipeline import atomic
 from rod_pipeline.rulebook.calendar import StabilityDates
 
 # Relation the rulebook reads -> warehouse table it comes from.
@@ -90,8 +91,7 @@ def store_rulebook_result(
     con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, tables: dict[str, pa.Table]
 ) -> None:
     """Replace the waiting results of this teldatum, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic.transaction(con):
         for name, table in RULEBOOK_TABLES.items():
             con.register("rulebook_result", tables[name])
             con.execute(
@@ -104,10 +104,6 @@ def store_rulebook_result(
                 [peildatum],
             )
             con.unregister("rulebook_result")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load_rulebook_result(

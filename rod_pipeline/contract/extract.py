@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from rod_pipeline import atomic
 from rod_pipeline.contract import models
 from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.contract.sources import inspect, load_raw, locate
@@ -32,15 +33,10 @@ def read_extract(
     }
     ensure_tables(con)
     reports = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic.transaction(con):
         for name, source in sources.items():
             reports[name] = load_raw(con, source, name, EXTRACT_FILES[name], peildatum)
             record_input_file(con, peildatum, reports[name])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return reports
 
 

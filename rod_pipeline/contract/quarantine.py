@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from rod_pipeline import atomic
 from rod_pipeline.contract.sql import literal
 
 FILE_NAME = "quarantine.parquet"
@@ -23,7 +24,7 @@ class PendingFile:
 
     def publish(self) -> None:
         os.replace(self.temporary, self.final)
-        _fsync(self.final.parent)  # make the rename itself durable
+        atomic.fsync(self.final.parent)  # make the rename itself durable
 
     def discard(self) -> None:
         self.temporary.unlink(missing_ok=True)
@@ -45,13 +46,5 @@ def write_quarantine_file(
             ORDER BY BESTAND, REGEL, KOLOM, REGEL_CODE)
         TO {literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"""
     )
-    _fsync(temporary)
+    atomic.fsync(temporary)
     return PendingFile(temporary, final)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

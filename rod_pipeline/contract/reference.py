@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from rod_pipeline import atomic
 from rod_pipeline.contract import models
 from rod_pipeline.contract.checking import check_file, checked_table, failures_table
 from rod_pipeline.contract.errors import ContractError
@@ -51,8 +52,7 @@ def load_reference(
     }
     ensure_tables(con)
     reports = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic.transaction(con):
         for name, source in sources.items():
             model = REFERENCE_FILES[name]
             read = load_raw(con, source, name, model, peildatum)
@@ -69,10 +69,6 @@ def load_reference(
                 read, rijen_geaccepteerd=read.rijen_gelezen, rijen_gequarantaineerd=0
             )
             record_input_file(con, peildatum, reports[name])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return reports
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow
 
+from rod_pipeline import atomic
 from rod_pipeline.contract.checking import check_file, checked_table, failures_table
 from rod_pipeline.contract.extract import EXTRACT_FILES
 from rod_pipeline.contract.models import file_columns
@@ -45,20 +46,17 @@ def validate_extract(
     ensure_tables(con)
     _require_reference(con, peildatum)
     pending: PendingFile | None = None
-    with any_row_order(con):
-        con.execute("BEGIN TRANSACTION")
-        try:
+    try:
+        with any_row_order(con), atomic.transaction(con):
             con.execute(
                 "DELETE FROM quarantine WHERE PEILDATUM = $peildatum", {"peildatum": peildatum}
             )
             files = {name: _validate_file(con, name, peildatum) for name in EXTRACT_FILES}
             pending = write_quarantine_file(con, peildatum, quarantine_dir)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            if pending is not None:
-                pending.discard()
-            raise
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
     pending.publish()
     return ValidationReport(peildatum, files, pending.final)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from rod_pipeline.publish import atomic, datasets, files
+from rod_pipeline import atomic
+from rod_pipeline.publish import datasets, files
 
 
 def _quote(text: str) -> str:

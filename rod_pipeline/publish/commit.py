@@ -10,6 +10,7 @@ import pandera.errors
 import pyarrow
 
 import rod_pipeline
+from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.errors import InvalidInputError, StaleStagingError
 from rod_pipeline.publish.stage import StagedPublication, refuse_older_peildatum
@@ -63,8 +64,7 @@ def commit_publication(
     history changed since staging.
     """
     validate_staged(staged)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic.transaction(con):
         _check_still_staged(con, staged)
         publication = history.Publication(
             publicatie_id=history.query_value(
@@ -90,8 +90,4 @@ def commit_publication(
                 "WHERE TELDATUM = ?",
                 [publication.publicatie_id, staged.teldatum],
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return publication

@@ -19,7 +19,8 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from rod_pipeline.publish import atomic, datasets, files, history
+from rod_pipeline import atomic
+from rod_pipeline.publish import datasets, files, history
 from rod_pipeline.publish.catalog import write_catalog
 from rod_pipeline.publish.manifest import write_manifest
 

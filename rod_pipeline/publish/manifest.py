@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 
-from rod_pipeline.publish import atomic, datasets, files, history
+from rod_pipeline import atomic
+from rod_pipeline.publish import datasets, files, history
 
 
 def _file_entry(published_dir: Path, path: Path) -> dict[str, Any]:

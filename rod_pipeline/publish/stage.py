@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 import pyarrow
 
+from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.content_hash import content_hash
 from rod_pipeline.publish.errors import InvalidInputError, OlderPeildatumError
@@ -255,8 +256,7 @@ def _replace_staged(
 ) -> None:
     """Replace what was staged for the teldatum, in one transaction."""
     previous_id = previous.publicatie_id if previous else None
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic.transaction(con):
         for dataset in datasets.ALL:
             con.execute(
                 f"DELETE FROM {history.staging_table(dataset)} WHERE TELDATUM = ?", [teldatum]
@@ -271,10 +271,6 @@ def _replace_staged(
             f"INSERT INTO {history.STAGED} VALUES (?, ?, ?, ?, ?)",
             [teldatum, peildatum, run_id, inhoud_hash, previous_id],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def read_staged(

@@ -1,5 +1,8 @@
-"""Files that readers see whole or not at all: write a temp file in the same folder, fsync it,
-os.replace it over the old one, fsync the folder (a rename is atomic, not durable by itself)."""
+"""Whole or not at all: warehouse transactions, and files that readers see complete or not.
+
+A file is written to a temp file in the same folder, fsynced, os.replace'd over the old one,
+and the folder fsynced (a rename is atomic, but not durable by itself).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 TEMP_SUFFIX = ".tmp"
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block did to the warehouse, or nothing of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def make_dirs(folder: Path) -> None:
@@ -29,7 +47,7 @@ def make_dirs(folder: Path) -> None:
         folder = folder.parent
     for created in reversed(missing):
         created.mkdir(exist_ok=True)
-        fsync_dir(created.parent)
+        fsync(created.parent)
 
 
 def temp_path(path: Path) -> Path:
@@ -44,15 +62,11 @@ def replacing(path: Path) -> Iterator[Path]:
     temp = temp_path(path)
     try:
         yield temp
-        fd = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync(temp)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
-    fsync_dir(path.parent)
+    fsync(path.parent)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -64,7 +78,7 @@ def remove_tree(folder: Path) -> None:
     """Remove a folder that no longer belongs to the publication, durably."""
     if folder.exists():
         shutil.rmtree(folder)
-        fsync_dir(folder.parent)
+        fsync(folder.parent)
 
 
 def remove_leftover_temp_files(root: Path) -> int:
