@@ -3,6 +3,7 @@ the sensor launch the runs through the GraphQL API, and find the published data.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from rod_pipeline.partitions import PEILDATUM_TAG
 from rod_pipeline.synthetic import generate
+from rod_pipeline.teldata import read_teldata
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dagster_dev")]
 
@@ -75,9 +78,21 @@ def dagster_dev(tmp_path: Path):
     }
     log = (tmp_path / "dagster_dev.log").open("w")
     process = subprocess.Popen(
-        [str(DAGSTER_BIN), "dev", "-w", str(PROJECT / "workspace.yaml"),
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(DAGSTER_BIN),
+            "dev",
+            "-w",
+            str(PROJECT / "workspace.yaml"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         yield port, data_dir, parked
@@ -92,55 +107,90 @@ def dagster_dev(tmp_path: Path):
 
 
 def _wait_for(predicate, what: str, port: int, deadline: float):
-    last = None
     while time.monotonic() < deadline:
         try:
-            last = predicate()
-            if last:
-                return last
+            found = predicate()
+            if found:
+                return found
         except requests.RequestException:
-            pass
+            pass  # the webserver is still starting
         time.sleep(3)
     runs = _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
-    pytest.fail(f"timed out waiting for {what}; runs: {[(r['jobName'], r['status']) for r in runs]}")
+    pytest.fail(
+        f"timed out waiting for {what}; runs: {[(r['jobName'], r['status']) for r in runs]}"
+    )
+
+
+def _runs(port: int) -> list[dict]:
+    return _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
+
+
+def _tags(run: dict) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in run["tags"]}
+
+
+def _teldata_on_or_before(data_dir: Path, peildatum: str) -> set[str]:
+    return {
+        d.teldatum.isoformat()
+        for d in read_teldata(data_dir / "reference")
+        if d.teldatum.isoformat() <= peildatum
+    }
+
+
+def _extract_done(port: int, data_dir: Path, peildatum: str):
+    """The runs of one extract once its ingest and all its teldatum runs succeeded."""
+
+    def done():
+        found = _runs(port)
+        failed = [
+            (r["jobName"], r["status"]) for r in found if r["status"] in ("FAILURE", "CANCELED")
+        ]
+        assert not failed, f"runs failed: {failed}"
+        ingests = [
+            r
+            for r in found
+            if r["jobName"] == "ingest_job" and _tags(r).get("dagster/partition") == peildatum
+        ]
+        teldata = [
+            r
+            for r in found
+            if r["jobName"] == "teldatum_job" and _tags(r).get(PEILDATUM_TAG) == peildatum
+        ]
+        expected = _teldata_on_or_before(data_dir, peildatum)
+        complete = (
+            len(ingests) == 1
+            and {_tags(r)["dagster/partition"] for r in teldata} == expected
+            and all(r["status"] == "SUCCESS" for r in [*ingests, *teldata])
+        )
+        return [*ingests, *teldata] if complete else None
+
+    return done
 
 
 def test_sensor_launches_runs_that_publish(dagster_dev):
     port, data_dir, parked = dagster_dev
     deadline = time.monotonic() + TIMEOUT_S
+    (first,) = [p.name for p in (data_dir / "inbox").iterdir()]
 
-    def runs():
-        return _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
+    # The run status sensor launches one teldatum run per teldatum at once; with the run queue
+    # and the warehouse pool of 1 they take turns and both succeed.
+    first_runs = _wait_for(
+        _extract_done(port, data_dir, first), "the first extract", port, deadline
+    )
+    assert len([r for r in first_runs if r["jobName"] == "teldatum_job"]) >= 2
 
-    def all_done(expected_ingests: int):
-        def done():
-            found = runs()
-            ingests = [r for r in found if r["jobName"] == "ingest_job"]
-            teldata = [r for r in found if r["jobName"] == "teldatum_job"]
-            failed = [r for r in found if r["status"] in ("FAILURE", "CANCELED")]
-            assert not failed, f"runs failed: {failed}"
-            finished = all(r["status"] == "SUCCESS" for r in found)
-            return finished and len(ingests) == expected_ingests and teldata and found
-        return done
-
-    first = _wait_for(all_done(1), "the first extract's runs", port, deadline)
-    assert any(r["jobName"] == "teldatum_job" for r in first)
-
-    # A second extract dropped into the inbox is picked up by the sensor, once.
-    newest = sorted(parked.iterdir())[0]
-    shutil.move(str(newest), data_dir / "inbox" / newest.name)
-    second = _wait_for(all_done(2), "the second extract's runs", port, deadline)
-    ingest_keys = [
-        {t["key"]: t["value"] for t in r["tags"]}.get("dagster/partition")
-        for r in second
-        if r["jobName"] == "ingest_job"
-    ]
-    assert sorted(ingest_keys) == sorted({*ingest_keys}), "an extract was processed twice"
+    # A second extract dropped into the inbox is picked up by the inbox sensor, once.
+    second = sorted(p.name for p in parked.iterdir())[0]
+    shutil.move(str(parked / second), data_dir / "inbox" / second)
+    _wait_for(_extract_done(port, data_dir, second), "the second extract", port, deadline)
+    ingested = [_tags(r)["dagster/partition"] for r in _runs(port) if r["jobName"] == "ingest_job"]
+    assert sorted(ingested) == [first, second], "an extract was processed twice"
 
     for path, check in (
         (["charged_enrolments"], "every_special_enrolment_accounted_for"),
         (["funding_counts"], "ten_laste_equals_charged_rows"),
         (["inschrijvingen"], "rows_reconcile"),
+        (["tlv"], "rows_reconcile"),
     ):
         executions = _graphql(port, CHECKS_QUERY, {"path": path, "check": check})[
             "assetCheckExecutions"
@@ -149,6 +199,12 @@ def test_sensor_launches_runs_that_publish(dagster_dev):
         assert all(e["evaluation"]["success"] for e in executions), (check, executions)
 
     published = data_dir / "published"
-    assert (published / "manifest.json").exists()
-    assert list((published / "dashboard_1b").glob("teldatum=*/samenwerkingsverband=*/*.parquet"))
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["peildatum"] == second
+    for teldatum in _teldata_on_or_before(data_dir, second):
+        assert list(
+            (published / "dashboard_1b" / f"teldatum={teldatum}").glob(
+                "samenwerkingsverband=*/*.parquet"
+            )
+        )
     assert list((published / "stabiliteit").glob("*.parquet"))
