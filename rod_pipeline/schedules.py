@@ -14,11 +14,23 @@ CRON = os.environ.get("ROD_SCHEDULE_CRON", "0 7 * * 1-5")
 TIMEZONE = os.environ.get("ROD_SCHEDULE_TIMEZONE", "Europe/Amsterdam")
 
 
-def ingested_peildata(instance: dg.DagsterInstance) -> set[str]:
-    runs = instance.get_run_records(
-        dg.RunsFilter(job_name=ingest_job.name, statuses=[dg.DagsterRunStatus.SUCCESS])
-    )
+# An ingest that is queued or running is not waiting: it must not get a second run.
+_TAKEN = [
+    dg.DagsterRunStatus.SUCCESS,
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def _peildata(instance: dg.DagsterInstance, statuses: list[dg.DagsterRunStatus]) -> set[str]:
+    runs = instance.get_run_records(dg.RunsFilter(job_name=ingest_job.name, statuses=statuses))
     return {r.dagster_run.tags.get("dagster/partition", "") for r in runs} - {""}
+
+
+def ingested_peildata(instance: dg.DagsterInstance) -> set[str]:
+    return _peildata(instance, [dg.DagsterRunStatus.SUCCESS])
 
 
 @dg.schedule(
@@ -35,8 +47,9 @@ def peildata_schedule(context: dg.ScheduleEvaluationContext, data_folder: DataFo
     today = context.scheduled_execution_time.date()
     tick = context.scheduled_execution_time.strftime("%Y-%m-%dT%H:%M")
     done = ingested_peildata(context.instance)
+    taken = _peildata(context.instance, _TAKEN)
     arrived = [p.isoformat() for p in folder.extracts() if p <= today]
-    waiting = [key for key in arrived if key not in done]
+    waiting = [key for key in arrived if key not in taken]
     if waiting:
         register_keys(context.instance, peildatum_partitions, waiting)
         return [

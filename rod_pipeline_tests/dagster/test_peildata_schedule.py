@@ -55,3 +55,19 @@ def test_every_teldatum_definitief_skips(processed: Processed):
     skip = evaluate(processed.folder, processed.instance, "2024-06-03")
     assert isinstance(skip, dg.SkipReason)
     assert "DEFINITIEF" in (skip.skip_message or "")
+
+
+def test_an_ingest_already_running_is_not_requested_again(tmp_path, folder: DataFolder):
+    waiting = folder.extracts()[0].isoformat()
+    with persistent_instance(tmp_path / "home") as instance:
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="ingest_job",
+                run_id="running-ingest",
+                status=dg.DagsterRunStatus.STARTED,
+                tags={"dagster/partition": waiting},
+            )
+        )
+        result = evaluate(folder, instance, "2025-01-20")
+        requested = [r.partition_key for r in result] if isinstance(result, list) else []
+        assert waiting not in requested
