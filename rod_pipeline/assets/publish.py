@@ -12,6 +12,7 @@ import dagster as dg
 
 from rod_pipeline import publish
 from rod_pipeline import warehouse as wh
+from rod_pipeline.assets import lineage
 from rod_pipeline.assets.ingest import WAREHOUSE_POOL
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import teldatum_partitions
@@ -133,6 +134,8 @@ def publication(
         ("stabiliteit", staged.stabiliteit),
     ):
         extra = summary if name in ("stabiliteit", "dashboard_1a", "dashboard_1b") else {}
+        if name == "dashboard_1b":
+            extra = {**extra, "dagster/column_lineage": lineage.DASHBOARD_1B}
         yield dg.MaterializeResult(
             asset_key=name,
             metadata={**common, **extra, "dagster/row_count": table.num_rows},

@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from rod_pipeline import warehouse as wh
+from rod_pipeline.assets import lineage
 from rod_pipeline.assets.ingest import WAREHOUSE_POOL
 from rod_pipeline.partitions import PEILDATUM_TAG, teldatum_partitions
 from rod_pipeline.resources import Warehouse
@@ -85,5 +86,13 @@ def rulebook_results(context: dg.AssetExecutionContext, warehouse: Warehouse):
     ):
         yield dg.MaterializeResult(
             asset_key=asset_key,
-            metadata={**common, "dagster/row_count": tables[name].num_rows},
+            metadata={
+                **common,
+                "dagster/row_count": tables[name].num_rows,
+                **(
+                    {"dagster/column_lineage": lineage.CHARGED_ENROLMENTS}
+                    if name == "charged"
+                    else {}
+                ),
+            },
         )

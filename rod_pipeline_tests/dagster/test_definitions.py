@@ -55,3 +55,26 @@ def test_event_log_holds_no_pupil_number_or_postcode(processed: Processed):
     leaked_postcodes = {a + b for a, b in _POSTCODE.findall(recorded)} & postcodes
     assert not leaked_numbers, f"{len(leaked_numbers)} pupil numbers in the event log"
     assert not leaked_postcodes, f"{len(leaked_postcodes)} postcodes in the event log"
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
+    for event in result.get_asset_materialization_events():
+        if event.materialization.asset_key == dg.AssetKey(asset):
+            return dict(event.materialization.metadata)
+    raise AssertionError(f"{asset} was not materialized")
+
+
+def test_published_assets_carry_lineage_and_the_stability_summary(processed: Processed):
+    published = processed.teldata[-1]
+    lineage = _metadata(published, "dashboard_1b")["dagster/column_lineage"].value
+    assert lineage.deps_by_column["INSCHRIJVING_ID"][0].asset_key == dg.AssetKey(
+        "charged_enrolments"
+    )
+    charged = _metadata(published, "charged_enrolments")["dagster/column_lineage"].value
+    assert {d.asset_key for d in charged.deps_by_column["SAMENWERKINGSVERBAND"]} >= {
+        dg.AssetKey("tlv"),
+        dg.AssetKey("reference_data"),
+    }
+    stability = _metadata(published, "stabiliteit")
+    assert "status" in stability["stability"].value
+    assert stability["status"].value in ("VOORLOPIG", "VASTGESTELD", "DEFINITIEF")
