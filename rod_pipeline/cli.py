@@ -107,9 +107,9 @@ def _status(folder: DataFolder) -> int:
 
 def _rollback(folder: DataFolder, teldatum: date, to_peildatum: date | None) -> int:
     from rod_pipeline import publish
-    from rod_pipeline.resources import Warehouse
+    from rod_pipeline.resources import warehouse_of
 
-    with Warehouse(database=str(folder.warehouse_path)).get_connection() as con:
+    with warehouse_of(folder).get_connection() as con:
         print(publish.rollback(con, folder.published_dir, teldatum, to_peildatum))
     return 0
 

@@ -52,8 +52,13 @@ class Warehouse(DuckDBResource):
             conn.close()
 
 
+def warehouse_of(folder: DataFolder) -> Warehouse:
+    # DuckDB spills to disk beyond this, which keeps a national run under 2 GiB in all.
+    return Warehouse(database=str(folder.warehouse_path), connection_config={"memory_limit": "1GB"})
+
+
 def build_resources(folder: DataFolder) -> dict[str, dg.ConfigurableResource]:
     return {
         "data_folder": DataFolderResource(data_dir=str(folder.root)),
-        "warehouse": Warehouse(database=str(folder.warehouse_path)),
+        "warehouse": warehouse_of(folder),
     }

@@ -21,7 +21,7 @@ from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.partitions import PEILDATUM_TAG, register_partitions
-from rod_pipeline.resources import Warehouse
+from rod_pipeline.resources import Warehouse, warehouse_of
 from rod_pipeline.teldata import read_teldata
 
 Echo = Callable[[str], None]
@@ -92,7 +92,7 @@ def pending_extracts(folder: DataFolder, warehouse: Warehouse) -> list[date]:
 def run_pending(folder: DataFolder, only: date | None = None, echo: Echo = print) -> RunOutcome:
     defs = build_definitions(folder)
     instance = dagster_instance(folder)
-    warehouse = Warehouse(database=str(folder.warehouse_path))
+    warehouse = warehouse_of(folder)
     outcome = RunOutcome()
     with warehouse.get_connection() as con:
         repaired = publish.sync_published(con, folder.published_dir)

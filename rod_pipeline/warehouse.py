@@ -48,8 +48,23 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(found[0])
 
 
+# Validated rows are kept for the newest extracts only: a national extract is ~5M rows, and a
+# teldatum is derived from the newest one (older ones stay for runs still queued behind it).
+KEEP_EXTRACTS = 3
+
+
 def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
     """Temporary views named as the rulebook expects, on one extract of the warehouse."""
+    held = one_row(
+        con,
+        "SELECT EXISTS (SELECT 1 FROM validated_inschrijvingen WHERE PEILDATUM = ?)",
+        [peildatum],
+    )
+    if not held[0]:
+        raise LookupError(
+            f"extract {peildatum} is not in the warehouse (only the newest {KEEP_EXTRACTS} "
+            "validated extracts are kept): run its ingest again first"
+        )
     for view, table in EXTRACT_RELATIONS.items():
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS "
@@ -66,6 +81,23 @@ def validated_peildata(con: duckdb.DuckDBPyConnection) -> list[date]:
         "WHERE BESTAND LIKE 'inschrijvingen.%' AND RIJEN_GEACCEPTEERD IS NOT NULL ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def prune_extracts(con: duckdb.DuckDBPyConnection, keep: int = KEEP_EXTRACTS) -> int:
+    """Drop the validated rows of all but the newest `keep` extracts; returns how many went.
+    Their input_files and quarantine rows stay: they are the lineage of what was published."""
+    held = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT PEILDATUM FROM validated_inschrijvingen ORDER BY 1 DESC"
+        ).fetchall()
+    ]
+    dropped = held[keep:]
+    if dropped:
+        with atomic.transaction(con):
+            for table in ("validated_inschrijvingen", "validated_tlv"):
+                con.execute(f"DELETE FROM {table} WHERE PEILDATUM <= ?", [dropped[0]])
+    return len(dropped)
 
 
 def calendar(con: duckdb.DuckDBPyConnection, peildatum: date) -> list[StabilityDates]:

@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from rod_pipeline import contract
+from rod_pipeline import warehouse as wh
 from rod_pipeline.assets.ingest import WAREHOUSE_POOL, file_metadata
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import peildatum_partitions
@@ -40,5 +41,8 @@ def validated_extract(
     peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
         report = contract.validate_extract(con, peildatum, data_folder.folder.quarantine_dir)
+        pruned = wh.prune_extracts(con)
+    if pruned:
+        context.log.info(f"dropped the validated rows of {pruned} older extract(s)")
     for name, file_report in report.files.items():
         yield dg.MaterializeResult(asset_key=name, metadata=file_metadata(file_report))
