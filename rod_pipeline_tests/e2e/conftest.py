@@ -14,12 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from rod_pipeline.publish import datasets
+from rod_pipeline_tests.publish.reading import (  # noqa: F401  (re-exported to the e2e tests)
+    canonical,
+    parquet_files,
+    with_catalog,
+    with_duckdb,
+    with_pyarrow,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 SEED_CASES = PROJECT / "rod_pipeline_tests" / "fixtures" / "seed_cases"
@@ -113,47 +119,6 @@ def write_semicolon_csv(path: Path, rows: list[dict[str, str | None]], header: l
 
 
 # --- reading published/ back -------------------------------------------------------------
-
-HIVE_TYPES = {"teldatum": "DATE", "samenwerkingsverband": "VARCHAR"}
-
-
-def canonical(table: pa.Table, dataset: datasets.Dataset) -> pa.Table:
-    """Contract columns in contract order and types, rows sorted, no metadata: for comparing."""
-    table = table.select(dataset.columns).cast(dataset.arrow_schema).replace_schema_metadata(None)
-    return table.sort_by([(c, "ascending") for c in dataset.columns]).combine_chunks()
-
-
-def parquet_files(published_dir: Path, dataset: datasets.Dataset) -> list[Path]:
-    return sorted((published_dir / dataset.name).rglob("*.parquet"))
-
-
-def with_pyarrow(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
-    parts = [pq.read_table(path) for path in parquet_files(published_dir, dataset)]
-    table = pa.concat_tables(parts) if parts else dataset.arrow_schema.empty_table()
-    return canonical(table, dataset)
-
-
-def duckdb_source(published_dir: Path, dataset: datasets.Dataset) -> str:
-    """read_parquet over the dataset's hive folders, with the folder keys' types given."""
-    depth = len(dataset.partitioning)
-    glob = (published_dir / dataset.name).as_posix() + "/" + "*/" * depth + "*.parquet"
-    if not depth:
-        return f"read_parquet('{glob}')"
-    types = ", ".join(f"'{key}': {HIVE_TYPES[key]}" for key, _ in dataset.partitioning)
-    return f"read_parquet('{glob}', hive_partitioning = true, hive_types = {{{types}}})"
-
-
-def with_duckdb(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
-    if not parquet_files(published_dir, dataset):
-        return canonical(dataset.arrow_schema.empty_table(), dataset)
-    with duckdb.connect() as con:
-        table = con.sql(f"SELECT * FROM {duckdb_source(published_dir, dataset)}").to_arrow_table()
-    return canonical(table, dataset)
-
-
-def with_catalog(published_dir: Path, dataset: datasets.Dataset) -> pa.Table:
-    with duckdb.connect(str(published_dir / "catalog.duckdb"), read_only=True) as con:
-        return canonical(con.sql(f"SELECT * FROM {dataset.name}").to_arrow_table(), dataset)
 
 
 def key_value_metadata(path: Path) -> dict[str, str]:
