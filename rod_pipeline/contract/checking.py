@@ -1,9 +1,10 @@
 """Checking a raw input file against its model: DuckDB prepares, Pandera judges the values.
 
-DuckDB trims every field, parses the dates and evaluates the model's rule columns (joins with the
-reference data, uniqueness, comparisons of two columns) in one pass into `checked_<name>`; a rule
-column that is false is a failure as it stands. Pandera validates the file columns that carry a
-value rule or are required, lazily and in batches (memory stays flat for a national extract).
+DuckDB reads the raw view once into `checked_<name>`, trimming every field and parsing the dates,
+then evaluates the model's rule columns (joins with the reference data, uniqueness, comparisons
+of two columns) in one pass over it; a rule column that is false is a failure as it stands.
+Pandera validates the file columns that carry a value rule or are required, lazily and in batches
+(memory stays flat for a national extract).
 Every failing (row, rule) becomes a row of `failures_<name>`: BRON_REGEL, KOLOM, REGEL_CODE.
 """
 
@@ -19,15 +20,15 @@ import pandera.pandas as pa
 import pyarrow
 
 from rod_pipeline.contract import models
-from rod_pipeline.contract.sources import raw_table
-from rod_pipeline.contract.sql import literal, parsed_date, trimmed
+from rod_pipeline.contract.sources import raw_view
+from rod_pipeline.contract.sql import literal, plausible_date, read_date, trimmed
 
 # Rows per frame handed to Pandera: a few hundred MB of frame and check results at most.
 _BATCH_ROWS = 500_000
 
 
 def checked_table(name: str) -> str:
-    """Trimmed file columns, parsed_<date column> and the rule columns, per BRON_REGEL."""
+    """Trimmed file columns and parsed_<date column>, per BRON_REGEL."""
     return f"checked_{name}"
 
 
@@ -47,7 +48,7 @@ def check_file(
         f"CREATE OR REPLACE TEMP TABLE {failures_table(name)} "
         "(BRON_REGEL BIGINT, KOLOM VARCHAR, REGEL_CODE VARCHAR)"
     )
-    _add_rule_failures(con, name, model)
+    _add_rule_failures(con, name, model, peildatum)
     value_failures = _value_failures(con, name, model)
     con.register("_failures_arrow", value_failures)
     try:
@@ -62,32 +63,42 @@ def check_file(
 def _prepare(
     con: duckdb.DuckDBPyConnection, name: str, model: type[models.ContractModel], peildatum: date
 ) -> None:
-    text = ", ".join(f"{trimmed(column)} AS {column}" for column in models.file_columns(model))
-    dates = "".join(
-        f", {parsed_date(column)} AS parsed_{column}" for column in models.date_columns(model)
-    )
-    rules = ", ".join(f"{sql} AS {column}" for column, sql in models.rule_sql(model).items())
+    """Read raw_<name> once: trimmed text and every date parsed once (read_<date column>)."""
+    columns = models.file_columns(model)
+    text = ", ".join(f"{trimmed(column)} AS {column}" for column in columns)
+    dates = models.date_columns(model)
+    read = "".join(f", {read_date(column)} AS read_{column}" for column in dates)
+    parsed = [f"{plausible_date(f'read_{column}')} AS parsed_{column}" for column in dates]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {checked_table(name)} AS
         WITH file_text AS NOT MATERIALIZED (
-            SELECT BRON_REGEL, {text} FROM {raw_table(name)} WHERE PEILDATUM = $peildatum
-        ), file_rows AS NOT MATERIALIZED (SELECT *{dates} FROM file_text)
-        SELECT *, {rules} FROM file_rows""",
+            SELECT BRON_REGEL, {text} FROM {raw_view(name)} WHERE PEILDATUM = $peildatum
+        ), file_dates AS NOT MATERIALIZED (SELECT *{read} FROM file_text)
+        SELECT {", ".join(["BRON_REGEL", *columns, *parsed])} FROM file_dates""",
         {"peildatum": peildatum},
     )
 
 
 def _add_rule_failures(
-    con: duckdb.DuckDBPyConnection, name: str, model: type[models.ContractModel]
+    con: duckdb.DuckDBPyConnection, name: str, model: type[models.ContractModel], peildatum: date
 ) -> None:
-    """A rule column that is false: its rule is broken (null: it does not apply)."""
+    """A rule that is false: it is broken (null: it does not apply).
+
+    The rules are judged in one pass over checked_<name>, kept as booleans per row, and read once
+    per rule.
+    """
+    rules = models.rule_sql(model)
+    judged = ", ".join(f"{sql} AS {column}" for column, sql in rules.items())
     selects = " UNION ALL ".join(
-        f"SELECT BRON_REGEL, {literal(kolom)}, {literal(regel)} "
-        f"FROM {checked_table(name)} WHERE NOT {column}"
-        for column in models.rule_sql(model)
+        f"SELECT BRON_REGEL, {literal(kolom)}, {literal(regel)} FROM judged WHERE NOT {column}"
+        for column in rules
         for kolom, regel in [models.rule_of(model, column, "rule_holds")]
     )
-    con.execute(f"INSERT INTO {failures_table(name)} {selects}")
+    insert = f"""INSERT INTO {failures_table(name)}
+        WITH file_rows AS NOT MATERIALIZED (SELECT * FROM {checked_table(name)}),
+            judged AS MATERIALIZED (SELECT BRON_REGEL, {judged} FROM file_rows)
+        {selects}"""
+    con.execute(insert, {"peildatum": peildatum} if "$peildatum" in judged else None)
 
 
 def _value_failures(

@@ -1,4 +1,4 @@
-"""Reading an extract (one inbox folder): inschrijvingen and tlv into raw tables."""
+"""Reading an extract (one inbox folder): inschrijvingen and tlv as raw views on the files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 from rod_pipeline import atomic
 from rod_pipeline.contract import models
 from rod_pipeline.contract.reports import FileReport
-from rod_pipeline.contract.sources import inspect, load_raw, locate
+from rod_pipeline.contract.sources import inspect, locate, open_raw
 from rod_pipeline.contract.warehouse import ensure_tables
 
 EXTRACT_FILES: dict[str, type[models.ContractModel]] = {
@@ -22,11 +22,12 @@ EXTRACT_FILES: dict[str, type[models.ContractModel]] = {
 def read_extract(
     con: duckdb.DuckDBPyConnection, extract_dir: Path, peildatum: date
 ) -> dict[str, FileReport]:
-    """Read the extract in `extract_dir` into raw_inschrijvingen and raw_tlv (text + BRON_REGEL).
+    """Make raw_inschrijvingen and raw_tlv views on the extract in `extract_dir` (text +
+    BRON_REGEL), reading each file through once to check it as a whole.
 
     Both headers are checked before either file is read, and both files are read in one
     transaction, so a broken file stops the extract before anything changes. Records each file
-    (sha256, rows read) in input_files.
+    (sha256, rows read) in input_files. The files must stay in place until validate_extract.
     """
     sources = {
         name: inspect(locate(extract_dir, name), model) for name, model in EXTRACT_FILES.items()
@@ -35,7 +36,7 @@ def read_extract(
     reports = {}
     with atomic.transaction(con):
         for name, source in sources.items():
-            reports[name] = load_raw(con, source, name, EXTRACT_FILES[name], peildatum)
+            reports[name] = open_raw(con, source, name, EXTRACT_FILES[name], peildatum)
             record_input_file(con, peildatum, reports[name])
     return reports
 

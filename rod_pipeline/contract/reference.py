@@ -14,7 +14,7 @@ from rod_pipeline.contract.checking import check_file, checked_table, failures_t
 from rod_pipeline.contract.errors import ContractError
 from rod_pipeline.contract.extract import record_input_file
 from rod_pipeline.contract.reports import FileReport
-from rod_pipeline.contract.sources import inspect, load_raw, locate
+from rod_pipeline.contract.sources import inspect, locate, open_raw
 from rod_pipeline.contract.sql import normalised_postcode
 from rod_pipeline.contract.warehouse import ensure_tables, replace_rows
 
@@ -55,7 +55,7 @@ def load_reference(
     with atomic.transaction(con):
         for name, source in sources.items():
             model = REFERENCE_FILES[name]
-            read = load_raw(con, source, name, model, peildatum)
+            read = open_raw(con, source, name, model, peildatum)
             if check_file(con, name, model, peildatum):
                 raise _broken_file(con, name, source.bestand)
             replace_rows(

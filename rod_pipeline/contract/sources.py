@@ -1,8 +1,9 @@
-"""Reading one input file (CSV or its Parquet stand-in) into a raw table of text.
+"""Reading one input file (CSV or its Parquet stand-in) as a raw view of text.
 
 Whole-file problems (missing, empty, not UTF-8, not a semicolon table, required column missing)
-raise ContractError here, before any row is checked. The raw table holds every column as
-text, with BRON_REGEL, the row's line in the file.
+raise ContractError here, before any row is checked. The raw view is the file as delivered:
+every column as text, with BRON_REGEL, the row's line in the file. It is a view, not a copy, so
+the file is read again by whoever selects from it (validation reads it once).
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def locate(folder: Path, name: str) -> Path:
 def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
     """Check the file's header: readable, a table, with the required columns.
 
-    The rows are checked while they are read (load_raw): DuckDB's CSV reader rejects invalid
-    UTF-8 itself, so the whole file is decoded here only to explain such a failure.
+    The rows are checked when the file is read through (open_raw): DuckDB's CSV reader rejects
+    invalid UTF-8 itself, so the whole file is decoded here only to explain such a failure.
     """
     if path.suffix == ".parquet":
         try:
@@ -134,49 +135,51 @@ def _check_columns(bestand: str, columns: list[str], model: type[models.Contract
         raise ContractError(bestand, f"required columns {', '.join(missing)} are missing")
 
 
-def raw_table(name: str) -> str:
-    """The raw table of input file `name`: PEILDATUM, BRON_REGEL and every column as text."""
+def raw_view(name: str) -> str:
+    """The raw view of input file `name`: PEILDATUM, BRON_REGEL and every column as text."""
     return f"raw_{name}"
 
 
-def load_raw(
+def open_raw(
     con: duckdb.DuckDBPyConnection,
     source: SourceFile,
     name: str,
     model: type[models.ContractModel],
     peildatum: date,
 ) -> FileReport:
-    """Read `source` into raw_<name> (replacing what was there), hashing it meanwhile.
+    """Make raw_<name> a view on `source` as delivered; read it through once, hashing meanwhile.
 
+    The view keeps nothing but the file's path (absolute: a view resolves a relative path against
+    the reader's working directory), so the file must stay in place until it is validated.
     Extra columns are ignored; an optional column the file lacks is read as empty.
     """
     present = {column: f"c{index}" for index, column in enumerate(source.columns)}
-    selected = ", ".join(
-        f"{present.get(column, 'NULL')}::VARCHAR AS {column}"
-        for column in models.file_columns(model)
+    columns = models.file_columns(model)
+    selected = ", ".join(f"{present.get(name, 'NULL')}::VARCHAR AS {name}" for name in columns)
+    # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
+    # the header is line 1, so the first row is line 2.
+    con.execute(
+        f"CREATE OR REPLACE VIEW {raw_view(name)} AS SELECT "
+        f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
+        f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
+        f"FROM {_reader(source, list(present.values()))}"
     )
+    # Counting every column decodes every field: a column left out would not be checked.
+    counts = ", ".join(f"count({column})" for column in columns)
     with ThreadPoolExecutor(max_workers=1) as hasher:
         sha256 = hasher.submit(_sha256, source.path)
-        # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
-        # the header is line 1, so the first row is line 2.
         try:
-            con.execute(
-                f"CREATE OR REPLACE TABLE {raw_table(name)} AS SELECT "
-                f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
-                f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
-                f"FROM {_reader(source, list(present.values()))}"
-            )
+            result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchone()
         except duckdb.Error as error:
             if source.path.suffix != ".parquet":
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
             raise _table_error(source.bestand, str(error)) from None
-        result = con.execute(f"SELECT count(*) FROM {raw_table(name)}").fetchone()
         assert result is not None
         return FileReport(source.bestand, source.path, sha256.result(), int(result[0]))
 
 
 def _reader(source: SourceFile, names: list[str]) -> str:
-    path = literal(str(source.path))
+    path = literal(str(source.path.resolve()))
     if source.path.suffix == ".parquet":
         renamed = ", ".join(
             f"{quoted(original)} AS {name}"

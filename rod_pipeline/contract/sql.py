@@ -26,10 +26,15 @@ def trimmed(expression: str) -> str:
     )
 
 
-def parsed_date(column: str) -> str:
-    """`YYYY-MM-DD` or DUO's `D-M-YYYY` (also `DD-MM-YYYY`); impossible dates give null."""
-    parsed = f"try_strptime({column}, ['%Y-%m-%d', '%d-%m-%Y'])::DATE"
-    return f"CASE WHEN year({parsed}) BETWEEN {_FIRST_YEAR} AND {_LAST_YEAR} THEN {parsed} END"
+def read_date(column: str) -> str:
+    """`YYYY-MM-DD` or DUO's `D-M-YYYY` (also `DD-MM-YYYY`) as a DATE; impossible dates: null."""
+    return f"try_strptime({column}, ['%Y-%m-%d', '%d-%m-%Y'])::DATE"
+
+
+def plausible_date(read: str) -> str:
+    """A date from read_date, null when its year is out of range; `read` is a column, so the
+    text is parsed once."""
+    return f"CASE WHEN year({read}) BETWEEN {_FIRST_YEAR} AND {_LAST_YEAR} THEN {read} END"
 
 
 def normalised_postcode(column: str) -> str:

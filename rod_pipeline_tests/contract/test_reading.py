@@ -274,3 +274,20 @@ def test_real_regio_indeling_loads(installation: Installation) -> None:
 
     reports = load_reference(installation.con, installation.reference_dir, PEILDATUM)
     assert reports["regio_indeling"].rijen_gelezen == 4046
+
+
+def test_raw_files_are_views_on_the_delivered_files(
+    installation: Installation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installation.write_extract()
+    monkeypatch.chdir(installation.root)
+    read_extract(installation.con, Path("inbox") / PEILDATUM.isoformat(), PEILDATUM)
+    kinds = installation.con.sql(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_name LIKE 'raw%' ORDER BY table_name"
+    ).fetchall()
+    assert kinds == [("raw_inschrijvingen", "VIEW"), ("raw_tlv", "VIEW")]
+    monkeypatch.chdir(tmp_path)  # a relative path would now point elsewhere
+    lines = installation.con.sql("SELECT BRON_REGEL, TLV_NUMMER FROM raw_tlv ORDER BY 1").fetchall()
+    rows = seed_rows("inbox/2025-03-15/tlv.csv")
+    assert lines == [(line, row["TLV_NUMMER"]) for line, row in enumerate(rows, start=2)]
