@@ -110,7 +110,19 @@ def _rollback(folder: DataFolder, teldatum: date, to_peildatum: date | None) -> 
     from rod_pipeline.resources import warehouse_of
 
     with warehouse_of(folder).get_connection() as con:
-        print(publish.rollback(con, folder.published_dir, teldatum, to_peildatum))
+        try:
+            now = publish.rollback(con, folder.published_dir, teldatum, to_peildatum)
+        except publish.NothingToRollBackError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    if now is None:
+        print(f"teldatum {teldatum}: every publication withdrawn, its files removed")
+    else:
+        print(
+            f"teldatum {teldatum}: now published from extract {now.peildatum} "
+            f"(publication {now.publicatie_id}); the withdrawn extract is published again only "
+            f"by `run --peildatum`"
+        )
     return 0
 
 

@@ -68,15 +68,21 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
 def teldata_to_publish(
     folder: DataFolder, warehouse: Warehouse, peildatum: date, force: bool
 ) -> list[date]:
-    """Teldata on or before the extract whose latest publication is older than it."""
+    """Teldata on or before the extract that it has not been published for yet.
+
+    A withdrawn publication (rollback) counts as done: only `run --peildatum` (force) publishes
+    that extract again. Forced, an extract is published unless a newer one is published now.
+    """
     teldata = [d.teldatum for d in read_teldata(folder.reference_dir) if d.teldatum <= peildatum]
     with warehouse.get_connection() as con:
-        latest = {p.teldatum: p.peildatum for p in publish.latest_publications(con)}
-    return [
-        t
-        for t in teldata
-        if latest.get(t) is None or latest[t] < peildatum or (force and latest[t] == peildatum)
-    ]
+        current = {p.teldatum: p.peildatum for p in publish.latest_publications(con)}
+        processed = {
+            t: max((p.peildatum for p in publish.publications_of(con, t)), default=None)
+            for t in teldata
+        }
+    if force:
+        return [t for t in teldata if current.get(t, peildatum) <= peildatum]
+    return [t for t in teldata if (processed[t] or date.min) < peildatum]
 
 
 def pending_extracts(folder: DataFolder, warehouse: Warehouse) -> list[date]:

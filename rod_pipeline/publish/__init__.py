@@ -14,6 +14,7 @@ from rod_pipeline.publish.history import (
     latest_publication,
     latest_publications,
     latest_stabiliteit,
+    publications_of,
     teldatum_history,
 )
 from rod_pipeline.publish.manifest import build_manifest
@@ -34,6 +35,7 @@ __all__ = [
     "latest_publication",
     "latest_publications",
     "latest_stabiliteit",
+    "publications_of",
     "rollback",
     "stage_publication",
     "stale_teldata",

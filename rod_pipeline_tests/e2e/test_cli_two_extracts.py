@@ -244,3 +244,10 @@ def test_rollback_restores_the_first_publications_1b_files(
     history = with_pyarrow(published(data_dir), datasets.STABILITEIT)
     assert {r["PEILDATUM"] for r in history.to_pylist()} == {P1}
     assert_read_back_agrees(published(data_dir), tmp_path / "bi_tool")
+
+    # A withdrawn extract is not published again by the next plain run, only when named.
+    cli_ok("run", "--data-dir", str(data_dir))
+    assert file_digests(_teldatum_1b_folder(data_dir, LATE_T)) == two_extracts.first_1b[LATE_T]
+    cli_ok("run", "--data-dir", str(data_dir), "--peildatum", P2.isoformat())
+    history = with_pyarrow(published(data_dir), datasets.STABILITEIT)
+    assert {r["PEILDATUM"] for r in history.to_pylist()} == {P1, P2}
