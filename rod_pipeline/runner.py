@@ -153,6 +153,9 @@ def process_extract(
         return False
     echo(f"  ingest and validate {describe_ingest(result)} ({time.perf_counter() - started:.1f} s)")
     teldata = teldata_to_publish(folder, warehouse, peildatum, force)
+    if not teldata:
+        echo("  no teldatum to publish: each is published from this or a newer extract already")
+        return True
     register_partitions(instance, [], teldata)
     for teldatum in teldata:
         started = time.perf_counter()
