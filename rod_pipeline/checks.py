@@ -7,9 +7,9 @@ from datetime import date
 
 import dagster as dg
 
-from rod_pipeline.assets.ingest import WAREHOUSE_POOL
+from rod_pipeline import publish
 from rod_pipeline.partitions import peildatum_partitions, teldatum_partitions
-from rod_pipeline.resources import Warehouse
+from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
 from rod_pipeline.warehouse import one_row
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -211,6 +211,57 @@ def charged_partnerships_known(
     )
 
 
+@dg.asset_check(
+    asset="stabiliteit",
+    name="no_late_mutation",
+    pool=WAREHOUSE_POOL,
+    partitions_def=teldatum_partitions,
+    description="Warns when this publication changed the teldatum on or after its registration "
+    "deadline: tell the partnerships concerned (see mutaties) before they close their books.",
+)
+def no_late_mutation(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+) -> dg.AssetCheckResult:
+    teldatum = date.fromisoformat(context.partition_key)
+    with warehouse.get_connection() as con:
+        latest = publish.latest_stabiliteit(con).to_pylist()
+    row = next((r for r in latest if r["TELDATUM"] == teldatum), None)
+    if row is None:
+        return dg.AssetCheckResult(passed=False, severity=WARN, metadata={"problem": "unpublished"})
+    return dg.AssetCheckResult(
+        passed=not row["LATE_MUTATIE"],
+        severity=WARN,
+        metadata={
+            "peildatum": row["PEILDATUM"].isoformat(),
+            "status": row["STATUS"],
+            "new": row["AANTAL_NIEUW"],
+            "changed": row["AANTAL_GEWIJZIGD"],
+            "gone": row["AANTAL_VERVALLEN"],
+        },
+    )
+
+
+@dg.asset_check(
+    asset="dashboard_1b",
+    name="published_files_current",
+    pool=WAREHOUSE_POOL,
+    partitions_def=teldatum_partitions,
+    description="The Parquet files under published/ hold exactly the warehouse's current "
+    "publication. If it fails, run `rod-pipeline run` again: it repairs the files first.",
+)
+def published_files_current(
+    context: dg.AssetCheckExecutionContext,
+    data_folder: DataFolderResource,
+    warehouse: Warehouse,
+) -> dg.AssetCheckResult:
+    teldatum = date.fromisoformat(context.partition_key)
+    with warehouse.get_connection() as con:
+        stale = publish.stale_teldata(con, data_folder.folder.published_dir)
+    return dg.AssetCheckResult(
+        passed=teldatum not in stale, severity=ERROR, metadata={"stale_teldata": len(stale)}
+    )
+
+
 validation_checks = [
     _reconciliation_check("inschrijvingen", "inschrijvingen", "validated_inschrijvingen"),
     _reconciliation_check("tlv", "tlv", "validated_tlv"),
@@ -222,3 +273,4 @@ rulebook_checks = [
     every_special_enrolment_accounted_for,
     charged_partnerships_known,
 ]
+publication_checks = [no_late_mutation, published_files_current]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from rod_pipeline.assets import ingest, publish, rulebook, validate
-from rod_pipeline.checks import rulebook_checks, validation_checks
+from rod_pipeline.checks import publication_checks, rulebook_checks, validation_checks
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.jobs import ingest_job, teldatum_job
 from rod_pipeline.resources import build_resources
@@ -22,7 +22,7 @@ def build_definitions(folder: DataFolder) -> dg.Definitions:
             rulebook.rulebook_results,
             publish.publication,
         ],
-        asset_checks=[*validation_checks, *rulebook_checks, *publish.publication_checks],
+        asset_checks=[*validation_checks, *rulebook_checks, *publication_checks],
         jobs=[ingest_job, teldatum_job],
         schedules=[peildata_schedule],
         sensors=[inbox_sensor, extract_validated_sensor],

@@ -7,9 +7,7 @@ import dagster as dg
 
 from rod_pipeline import contract
 from rod_pipeline.partitions import peildatum_partitions
-from rod_pipeline.resources import DataFolderResource, Warehouse
-
-WAREHOUSE_POOL = "warehouse"
+from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
 
 
 def file_metadata(report: contract.FileReport) -> dict[str, Any]:

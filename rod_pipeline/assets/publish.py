@@ -13,18 +13,16 @@ import dagster as dg
 from rod_pipeline import publish
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
-from rod_pipeline.assets.ingest import WAREHOUSE_POOL
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import teldatum_partitions
 from rod_pipeline.publish import schemas
-from rod_pipeline.resources import DataFolderResource, Warehouse
+from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
 
 # Extracts arrive weekly or more often around a teldatum; a published dataset not refreshed for
 # a fortnight means the inbox, the sensor or the schedule stopped.
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(
     fail_window=timedelta(days=14), warn_window=timedelta(days=8)
 )
-ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 _RULEBOOK = ["charged_enrolments", "uncharged_enrolments", "funding_counts"]
 
 DATASETS = {
@@ -140,57 +138,3 @@ def publication(
             asset_key=name,
             metadata={**common, **extra, "dagster/row_count": table.num_rows},
         )
-
-
-@dg.asset_check(
-    asset="stabiliteit",
-    name="no_late_mutation",
-    pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
-    description="Warns when this publication changed the teldatum on or after its registration "
-    "deadline: tell the partnerships concerned (see mutaties) before they close their books.",
-)
-def no_late_mutation(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
-) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
-    with warehouse.get_connection() as con:
-        latest = publish.latest_stabiliteit(con).to_pylist()
-    row = next((r for r in latest if r["TELDATUM"] == teldatum), None)
-    if row is None:
-        return dg.AssetCheckResult(passed=False, severity=WARN, metadata={"problem": "unpublished"})
-    return dg.AssetCheckResult(
-        passed=not row["LATE_MUTATIE"],
-        severity=WARN,
-        metadata={
-            "peildatum": row["PEILDATUM"].isoformat(),
-            "status": row["STATUS"],
-            "new": row["AANTAL_NIEUW"],
-            "changed": row["AANTAL_GEWIJZIGD"],
-            "gone": row["AANTAL_VERVALLEN"],
-        },
-    )
-
-
-@dg.asset_check(
-    asset="dashboard_1b",
-    name="published_files_current",
-    pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
-    description="The Parquet files under published/ hold exactly the warehouse's current "
-    "publication. If it fails, run `rod-pipeline run` again: it repairs the files first.",
-)
-def published_files_current(
-    context: dg.AssetCheckExecutionContext,
-    data_folder: DataFolderResource,
-    warehouse: Warehouse,
-) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
-    with warehouse.get_connection() as con:
-        stale = publish.stale_teldata(con, data_folder.folder.published_dir)
-    return dg.AssetCheckResult(
-        passed=teldatum not in stale, severity=ERROR, metadata={"stale_teldata": len(stale)}
-    )
-
-
-publication_checks = [no_late_mutation, published_files_current]

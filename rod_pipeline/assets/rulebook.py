@@ -6,9 +6,8 @@ import dagster as dg
 
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
-from rod_pipeline.assets.ingest import WAREHOUSE_POOL
 from rod_pipeline.partitions import PEILDATUM_TAG, teldatum_partitions
-from rod_pipeline.resources import Warehouse
+from rod_pipeline.resources import WAREHOUSE_POOL, Warehouse
 from rod_pipeline.rulebook import apply_rulebook
 
 # Every extract may feed a teldatum; which one a run uses is its rod/peildatum tag.

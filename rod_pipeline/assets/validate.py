@@ -6,10 +6,10 @@ import dagster as dg
 
 from rod_pipeline import contract
 from rod_pipeline import warehouse as wh
-from rod_pipeline.assets.ingest import WAREHOUSE_POOL, file_metadata
+from rod_pipeline.assets.ingest import file_metadata
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import peildatum_partitions
-from rod_pipeline.resources import DataFolderResource, Warehouse
+from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
 
 
 @dg.multi_asset(

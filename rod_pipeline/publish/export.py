@@ -43,13 +43,9 @@ def _write_parquet(path: Path, table: pyarrow.Table, metadata: dict[str, str]) -
 def _published_rows(
     con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, publication_id: int
 ) -> pyarrow.Table:
-    order = [column for _, column in dataset.partitioning] + list(dataset.sort_by)
-    return history.query_arrow(
-        con,
-        f"SELECT {history.column_list(dataset)} FROM {history.history_table(dataset)} "
-        f"WHERE PUBLICATIE_ID = ? ORDER BY {', '.join(order)}",
-        [publication_id],
-    ).cast(dataset.arrow_schema)
+    return history.dataset_rows(
+        con, dataset, history.history_table(dataset), "PUBLICATIE_ID", publication_id
+    )
 
 
 def _partitions(

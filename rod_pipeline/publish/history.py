@@ -65,6 +65,18 @@ def query_arrow(
     return cast(pyarrow.Table, relation.to_arrow_table())
 
 
+def dataset_rows(
+    con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, table: str, where: str, param: Any
+) -> pyarrow.Table:
+    """A dataset's rows from a staging or history table, in published order and types."""
+    order = [column for _, column in dataset.partitioning] + list(dataset.sort_by)
+    return query_arrow(
+        con,
+        f"SELECT {column_list(dataset)} FROM {table} WHERE {where} = ? ORDER BY {', '.join(order)}",
+        [param],
+    ).cast(dataset.arrow_schema)
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the staging and history tables when the warehouse does not have them yet."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")

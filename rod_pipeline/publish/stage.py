@@ -277,13 +277,7 @@ def read_staged(
     con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, teldatum: date
 ) -> pyarrow.Table:
     """The staged rows of one dataset and teldatum, in published order."""
-    order = [column for _, column in dataset.partitioning] + list(dataset.sort_by)
-    return history.query_arrow(
-        con,
-        f"SELECT {history.column_list(dataset)} FROM {history.staging_table(dataset)} "
-        f"WHERE TELDATUM = ? ORDER BY {', '.join(order)}",
-        [teldatum],
-    ).cast(dataset.arrow_schema)
+    return history.dataset_rows(con, dataset, history.staging_table(dataset), "TELDATUM", teldatum)
 
 
 def stage_publication(
