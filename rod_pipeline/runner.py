@@ -129,6 +129,15 @@ def run_pending(folder: DataFolder, only: date | None = None, echo: Echo = print
     return outcome
 
 
+def ingest_succeeded(instance: dg.DagsterInstance, peildatum: date) -> bool:
+    """Whether the latest ingest run of the extract succeeded."""
+    runs = instance.get_run_records(
+        dg.RunsFilter(job_name="ingest_job", tags={"dagster/partition": peildatum.isoformat()}),
+        limit=1,
+    )
+    return bool(runs) and runs[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS
+
+
 def process_extract(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
@@ -139,19 +148,29 @@ def process_extract(
     echo: Echo,
 ) -> bool:
     echo(f"extract {peildatum}:")
-    started = time.perf_counter()
-    register_partitions(instance, [peildatum], [])
-    result = defs.resolve_job_def("ingest_job").execute_in_process(
-        instance=instance,
-        partition_key=peildatum.isoformat(),
-        raise_on_error=False,
-        run_config=QUIET,
-    )
-    if not result.success:
-        for message in failure_messages(result):
-            echo(f"  FAILED: {message}")
-        return False
-    echo(f"  ingest and validate {describe_ingest(result)} ({time.perf_counter() - started:.1f} s)")
+    # Resuming after an interrupted run: an extract whose last ingest run succeeded (checks
+    # included), whose rows are still held and whose input files are unchanged is not read again.
+    resume = not force and ingest_succeeded(instance, peildatum)
+    if resume:
+        with warehouse.get_connection() as con:
+            resume = wh.holds_extract(con, peildatum) and wh.inputs_unchanged(con, peildatum)
+    if resume:
+        echo("  validated already; publishing the teldata still missing")
+    else:
+        started = time.perf_counter()
+        register_partitions(instance, [peildatum], [])
+        result = defs.resolve_job_def("ingest_job").execute_in_process(
+            instance=instance,
+            partition_key=peildatum.isoformat(),
+            raise_on_error=False,
+            run_config=QUIET,
+        )
+        if not result.success:
+            for message in failure_messages(result):
+                echo(f"  FAILED: {message}")
+            return False
+        seconds = time.perf_counter() - started
+        echo(f"  ingest and validate {describe_ingest(result)} ({seconds:.1f} s)")
     teldata = teldata_to_publish(folder, warehouse, peildatum, force)
     if not teldata:
         echo("  no teldatum to publish: each is published from this or a newer extract already")

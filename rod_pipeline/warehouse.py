@@ -8,11 +8,13 @@ extract. Rulebook results wait in rb_* tables until publish takes them.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from rod_pipeline import atomic
+from rod_pipeline.contract.sources import file_sha256
 from rod_pipeline.rulebook.calendar import StabilityDates
 
 # Relation the rulebook reads -> warehouse table it comes from.
@@ -53,14 +55,32 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 KEEP_EXTRACTS = 3
 
 
-def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
-    """Temporary views named as the rulebook expects, on one extract of the warehouse."""
+def holds_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> bool:
+    """Whether the validated rows of the extract are (still) in the warehouse."""
+    if not table_exists(con, "validated_inschrijvingen"):
+        return False
     held = one_row(
         con,
         "SELECT EXISTS (SELECT 1 FROM validated_inschrijvingen WHERE PEILDATUM = ?)",
         [peildatum],
     )
-    if not held[0]:
+    return bool(held[0])
+
+
+def inputs_unchanged(con: duckdb.DuckDBPyConnection, peildatum: date) -> bool:
+    """Whether every file the extract was ingested from (extract and reference data) is still
+    there with the same sha256."""
+    recorded = con.execute(
+        "SELECT PAD, SHA256 FROM input_files WHERE PEILDATUM = ?", [peildatum]
+    ).fetchall()
+    return bool(recorded) and all(
+        Path(path).is_file() and file_sha256(Path(path)) == sha for path, sha in recorded
+    )
+
+
+def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
+    """Temporary views named as the rulebook expects, on one extract of the warehouse."""
+    if not holds_extract(con, peildatum):
         raise LookupError(
             f"extract {peildatum} is not in the warehouse (only the newest {KEEP_EXTRACTS} "
             "validated extracts are kept): run its ingest again first"

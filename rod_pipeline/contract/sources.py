@@ -71,7 +71,7 @@ def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
     return SourceFile(path, columns)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
@@ -167,7 +167,7 @@ def open_raw(
     # Counting every column decodes every field: a column left out would not be checked.
     counts = ", ".join(f"count({column})" for column in columns)
     with ThreadPoolExecutor(max_workers=1) as hasher:
-        sha256 = hasher.submit(_sha256, source.path)
+        sha256 = hasher.submit(file_sha256, source.path)
         try:
             result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchone()
         except duckdb.Error as error:
