@@ -96,8 +96,15 @@ def pending_extracts(folder: DataFolder, warehouse: Warehouse) -> list[date]:
 
 
 def run_pending(folder: DataFolder, only: date | None = None, echo: Echo = print) -> RunOutcome:
+    # Entering the instance makes it the one Dagster's definitions load against, and closes it.
+    with dagster_instance(folder) as instance:
+        return _run_pending(folder, instance, only, echo)
+
+
+def _run_pending(
+    folder: DataFolder, instance: dg.DagsterInstance, only: date | None, echo: Echo
+) -> RunOutcome:
     defs = build_definitions(folder)
-    instance = dagster_instance(folder)
     warehouse = warehouse_of(folder)
     outcome = RunOutcome()
     with warehouse.get_connection() as con:

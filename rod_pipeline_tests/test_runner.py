@@ -31,12 +31,12 @@ def test_an_extract_validated_before_an_interruption_is_not_read_again(tmp_path,
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     folder = _seed_folder(tmp_path)
     # The ingest run of an earlier `run` finished; that run died before publishing.
-    instance = dagster_instance(folder)
-    register_partitions(instance, [P], [])
-    ingest = build_definitions(folder).resolve_job_def("ingest_job")
-    assert ingest.execute_in_process(
-        instance=instance, partition_key=P.isoformat(), run_config=QUIET
-    ).success
+    with dagster_instance(folder) as instance:
+        register_partitions(instance, [P], [])
+        ingest = build_definitions(folder).resolve_job_def("ingest_job")
+        assert ingest.execute_in_process(
+            instance=instance, partition_key=P.isoformat(), run_config=QUIET
+        ).success
 
     lines = _run(folder)
     assert any("validated already" in line for line in lines)
