@@ -1,4 +1,4 @@
-"""Pandera models of the five published datasets (CONTRACT.md, "Published datasets").
+"""Pandera models of the published datasets (CONTRACT.md, "Published datasets").
 
 Declared once: they validate the staged tables before commit, give the Parquet files their Arrow
 types, and their descriptions (Dutch / English) become the catalog's column comments and the
@@ -16,7 +16,8 @@ from pandera.typing import Series
 
 String = Annotated[pd.ArrowDtype, pyarrow.string()]
 Date = Annotated[pd.ArrowDtype, pyarrow.date32()]
-Int = Annotated[pd.ArrowDtype, pyarrow.int64()]
+# Counts are 32-bit so that sum() in DuckDB gives BIGINT, not HUGEINT, to BI tools.
+Int = Annotated[pd.ArrowDtype, pyarrow.int32()]
 Bool = Annotated[pd.ArrowDtype, pyarrow.bool_()]
 
 SWV_CODE = r"^(PO|VO)[0-9]{4}$"
@@ -34,6 +35,8 @@ _WIJZE = (
 )
 _ONDERWIJSNUMMER = "Onderwijsnummer of BSN van de leerling / pupil number (personal data)"
 _INSCHRIJVING_ID = "Sleutel van de inschrijving in ROD / enrolment key in the register"
+# Field metadata read by the data dictionary (DATASETS.md): columns that identify a pupil.
+PERSONAL = {"personal": True}
 _VESTIGING = "Code van de schoolvestiging / school location code"
 _ONDERWIJSSOORT = "Onderwijssoort (BAO, SBO, SO, VSO, VO) / type of education"
 _CATEGORIE = "Bekostigingscategorie / funding category"
@@ -51,8 +54,8 @@ class Dashboard1b(pa.DataFrameModel):
     WIJZE_VAN_BEPALING_SWV: Series[String] = pa.Field(
         isin=["TLV", "Vorige school", "Woonplaats leerling", "Vestiging"], description=_WIJZE
     )
-    ONDERWIJSNUMMER: Series[String] = pa.Field(description=_ONDERWIJSNUMMER)
-    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID)
+    ONDERWIJSNUMMER: Series[String] = pa.Field(description=_ONDERWIJSNUMMER, metadata=PERSONAL)
+    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID, metadata=PERSONAL)
     VESTIGING: Series[String] = pa.Field(description=_VESTIGING)
     VESTIGING_NAAM: Series[String] = pa.Field(
         nullable=True, description="Naam van de schoolvestiging / school location name"
@@ -138,12 +141,19 @@ class Dashboard1a(pa.DataFrameModel):
 
 
 class NietToegerekend(pa.DataFrameModel):
-    """Active special enrolments that are not charged, with the reason (R3)."""
+    """Active special enrolments that are not charged, with the reason (R3), per partnership of
+    their location (R12)."""
 
     TELDATUM: Series[Date] = pa.Field(description=_TELDATUM)
     PEILDATUM: Series[Date] = pa.Field(description=_PEILDATUM)
-    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID)
-    ONDERWIJSNUMMER: Series[String] = pa.Field(description=_ONDERWIJSNUMMER)
+    SAMENWERKINGSVERBAND: Series[String] = pa.Field(
+        nullable=True,
+        str_matches=SWV_CODE,
+        description="Samenwerkingsverband van de vestiging (R12) / partnership of the location; "
+        "empty (folder GEEN) when the location has none",
+    )
+    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID, metadata=PERSONAL)
+    ONDERWIJSNUMMER: Series[String] = pa.Field(description=_ONDERWIJSNUMMER, metadata=PERSONAL)
     VESTIGING: Series[String] = pa.Field(description=_VESTIGING)
     ONDERWIJSSOORT: Series[String] = pa.Field(description=_ONDERWIJSSOORT)
     REDEN: Series[String] = pa.Field(
@@ -164,20 +174,58 @@ class Mutaties(pa.DataFrameModel):
     PEILDATUM: Series[Date] = pa.Field(description=_PEILDATUM)
     VORIGE_PEILDATUM: Series[Date] = pa.Field(
         nullable=True,
-        description="Peildatum van de vorige publicatie / peildatum of the previous publication",
+        description="Peildatum van de vergeleken publicatie / peildatum of the publication compared "
+        "with (empty for the first)",
     )
     SAMENWERKINGSVERBAND: Series[String] = pa.Field(str_matches=SWV_CODE, description=_SWV)
-    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID)
+    INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID, metadata=PERSONAL)
+    ONDERWIJSNUMMER: Series[String] = pa.Field(description=_ONDERWIJSNUMMER, metadata=PERSONAL)
     MUTATIE: Series[String] = pa.Field(
         isin=MUTATIES, description="Soort mutatie / kind of change (NIEUW, GEWIJZIGD, VERVALLEN)"
     )
+    BEKOSTIGINGSRELEVANT: Series[Bool] = pa.Field(
+        description="Verandert wie voor wat betaalt (S6): NIEUW, VERVALLEN, of GEWIJZIGD in "
+        "BEKOSTIGINGSCATEGORIE of WIJZE_VAN_BEPALING_SWV / funding-relevant change"
+    )
+    ANDER_SAMENWERKINGSVERBAND: Series[String] = pa.Field(
+        nullable=True,
+        str_matches=SWV_CODE,
+        description="Bij een verhuizing: het samenwerkingsverband waar de leerling vandaan komt of "
+        "heen gaat (S5) / the other partnership of a move, empty when none",
+    )
     GEWIJZIGDE_KOLOMMEN: Series[String] = pa.Field(
         nullable=True,
-        description="Gewijzigde kolommen, gesorteerd / changed columns, sorted (GEWIJZIGD only)",
+        description="Gewijzigde kolommen in de volgorde van dashboard 1b / changed columns "
+        "(GEWIJZIGD only)",
+    )
+    VORIGE_WAARDEN: Series[String] = pa.Field(
+        nullable=True,
+        metadata=PERSONAL,
+        description="Vorige waarden van de gewijzigde kolommen, KOLOM=waarde gescheiden door '; ' / "
+        "previous values of the changed columns (GEWIJZIGD only)",
     )
 
     class Config:
         unique: ClassVar[list[str]] = ["SAMENWERKINGSVERBAND", "INSCHRIJVING_ID"]
+
+
+class AfwijkingenNaDefinitief(Mutaties):
+    """For a final teldatum: what the latest extract would change against the final publication
+    (S8). PEILDATUM is the extract compared, VORIGE_PEILDATUM the final publication's."""
+
+
+class Dashboard1aHistorie(Dashboard1a):
+    """Dashboard 1a of every current publication of the teldatum (S9): how the counts moved from
+    peildatum to peildatum."""
+
+    class Config:
+        unique: ClassVar[list[str]] = [
+            "PEILDATUM",
+            "SAMENWERKINGSVERBAND",
+            "TELLING",
+            "BEKOSTIGINGSCATEGORIE",
+            "WIJZE_VAN_BEPALING_SWV",
+        ]
 
 
 class Stabiliteit(pa.DataFrameModel):
@@ -200,11 +248,24 @@ class Stabiliteit(pa.DataFrameModel):
     AANTAL_VERVALLEN: Series[Int] = pa.Field(
         ge=0, description="Vervallen rijen / rows that disappeared"
     )
+    AANTAL_BEKOSTIGINGSRELEVANT: Series[Int] = pa.Field(
+        ge=0, description="Bekostigingsrelevante mutaties (S6) / funding-relevant changes"
+    )
     ONGEWIJZIGD_SINDS: Series[Date] = pa.Field(
-        description="Peildatum sinds wanneer de inhoud niet veranderde / unchanged since"
+        description="Peildatum van de laatste publicatie met een mutatie / unchanged since (S7)"
+    )
+    BEKOSTIGING_ONGEWIJZIGD_SINDS: Series[Date] = pa.Field(
+        description="Peildatum van de laatste publicatie met een bekostigingsrelevante mutatie / "
+        "funding unchanged since (S7)"
     )
     LATE_MUTATIE: Series[Bool] = pa.Field(
-        description="Wijziging op of na de registratiedeadline / change on or after the deadline"
+        description="Bekostigingsrelevante mutatie op of na de registratiedeadline (S7) / "
+        "funding-relevant change on or after the deadline"
+    )
+    HEROPEND_REDEN: Series[String] = pa.Field(
+        nullable=True,
+        description="Waarom een definitieve teldatum heropend is (S8) / why a final teldatum was "
+        "reopened; empty unless reopened",
     )
     INHOUD_HASH: Series[String] = pa.Field(
         str_matches=r"^[0-9a-f]{64}$",
