@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     back = command("rollback", "withdraw the latest publication of a teldatum")
     back.add_argument("--teldatum", type=_date, required=True)
     back.add_argument("--to-peildatum", type=_date, help="withdraw every publication after it")
+
+    export = command("export", "write one partnership's published rows as spreadsheet-safe CSV")
+    export.add_argument(
+        "--samenwerkingsverband", required=True, help="the partnership's code, e.g. PO2001"
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help="folder to write <CODE>_<dataset>.csv files to"
+    )
     return parser
 
 
@@ -60,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(folder, args.peildatum)
     if args.command == "status":
         return _status(folder)
+    if args.command == "export":
+        return _export(folder, args.samenwerkingsverband, args.out)
     return _rollback(folder, args.teldatum, args.to_peildatum)
 
 
@@ -123,6 +133,19 @@ def _rollback(folder: DataFolder, teldatum: date, to_peildatum: date | None) -> 
             f"(publication {now.publicatie_id}); the withdrawn extract is published again only "
             f"by `run --peildatum`"
         )
+    return 0
+
+
+def _export(folder: DataFolder, code: str, out: Path) -> int:
+    from rod_pipeline.publish.spreadsheet import export_partnership
+
+    try:
+        written = export_partnership(folder.published_dir, code, out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
