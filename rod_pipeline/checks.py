@@ -7,10 +7,10 @@ from datetime import date
 
 import dagster as dg
 
-from rod_pipeline import publish
-from rod_pipeline.partitions import peildatum_partitions, teldatum_partitions
-from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
-from rod_pipeline.warehouse import one_row
+from rod_pipeline.partitions import extract_partitions
+from rod_pipeline.publish import history
+from rod_pipeline.resources import WAREHOUSE_POOL, Warehouse
+from rod_pipeline.warehouse import one_row, table_exists
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 QUARANTINE_WARN_RATE = 0.02
@@ -51,7 +51,7 @@ def _reconciliation_check(asset: str, bestand: str, table: str) -> dg.AssetCheck
         name="rows_reconcile",
         blocking=True,
         pool=WAREHOUSE_POOL,
-        partitions_def=peildatum_partitions,
+        partitions_def=extract_partitions,
         description=f"Every row of {bestand} is accepted or quarantined, none lost or doubled. "
         "If it fails, nothing is derived from this extract: report it as a pipeline bug.",
     )
@@ -68,7 +68,7 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
         asset=asset,
         name="quarantine_rate",
         pool=WAREHOUSE_POOL,
-        partitions_def=peildatum_partitions,
+        partitions_def=extract_partitions,
         description=f"Warns when more than {QUARANTINE_WARN_RATE:.0%} of {bestand} is "
         "quarantined: look at the counts per rule and ask the supplier about the extract.",
     )
@@ -105,26 +105,28 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
     name="ten_laste_equals_charged_rows",
     blocking=True,
     pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
+    partitions_def=extract_partitions,
     additional_deps=["charged_enrolments"],
     description="The TEN_LASTE counts of dashboard 1a add up to the rows of dashboard 1b, per "
-    "partnership. If it fails nothing is published: report it as a pipeline bug.",
+    "teldatum and partnership. If it fails nothing is published: report it as a pipeline bug.",
 )
 def ten_laste_equals_charged_rows(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
+    peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
+        if not _derived(con, peildatum):
+            return _nothing_derived()
         mismatches, counted, charged = one_row(
             con,
-            """WITH c AS (SELECT SAMENWERKINGSVERBAND, sum(AANTAL) AS n FROM rb_counts
-                          WHERE TELDATUM = $1 AND TELLING = 'TEN_LASTE' GROUP BY 1),
-                    r AS (SELECT SAMENWERKINGSVERBAND, count(*) AS n FROM rb_charged
-                          WHERE TELDATUM = $1 GROUP BY 1)
+            """WITH c AS (SELECT TELDATUM, SAMENWERKINGSVERBAND, sum(AANTAL) AS n FROM rb_counts
+                          WHERE PEILDATUM = $1 AND TELLING = 'TEN_LASTE' GROUP BY ALL),
+                    r AS (SELECT TELDATUM, SAMENWERKINGSVERBAND, count(*) AS n FROM rb_charged
+                          WHERE PEILDATUM = $1 GROUP BY ALL)
                SELECT count(*) FILTER (WHERE c.n IS DISTINCT FROM r.n),
                       coalesce(sum(c.n), 0), coalesce(sum(r.n), 0)
-               FROM c FULL JOIN r USING (SAMENWERKINGSVERBAND)""",
-            [teldatum],
+               FROM c FULL JOIN r USING (TELDATUM, SAMENWERKINGSVERBAND)""",
+            [peildatum],
         )
     return dg.AssetCheckResult(
         passed=mismatches == 0,
@@ -142,7 +144,7 @@ def ten_laste_equals_charged_rows(
     name="every_special_enrolment_accounted_for",
     blocking=True,
     pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
+    partitions_def=extract_partitions,
     additional_deps=["uncharged_enrolments"],
     description="Every active SBO/SO/VSO enrolment is charged exactly once or listed as not "
     "charged with a reason. If it fails nothing is published: report it as a pipeline bug.",
@@ -150,24 +152,31 @@ def ten_laste_equals_charged_rows(
 def every_special_enrolment_accounted_for(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
+    peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
+        if not _derived(con, peildatum):
+            return _nothing_derived()
         active, charged, uncharged, both, doubled = one_row(
             con,
-            f"""WITH p AS (SELECT max(PEILDATUM) AS p FROM rb_counts WHERE TELDATUM = $1),
+            f"""WITH teldata AS (SELECT DISTINCT TELDATUM FROM rb_counts WHERE PEILDATUM = $1),
                 active AS (  -- R1 + R2, counted independently of the rulebook's own query
-                    SELECT INSCHRIJVING_ID FROM validated_inschrijvingen
-                    WHERE PEILDATUM = (SELECT p FROM p) AND ONDERWIJSSOORT IN {_SPECIAL}
-                      AND DATUM_INSCHRIJVING <= $1
-                      AND (DATUM_UITSCHRIJVING IS NULL OR DATUM_UITSCHRIJVING >= $1)),
-                charged AS (SELECT INSCHRIJVING_ID FROM rb_charged WHERE TELDATUM = $1),
-                uncharged AS (SELECT INSCHRIJVING_ID FROM rb_niet_toegerekend WHERE TELDATUM = $1)
+                    SELECT t.TELDATUM, i.INSCHRIJVING_ID
+                    FROM validated_inschrijvingen i JOIN teldata t
+                      ON i.DATUM_INSCHRIJVING <= t.TELDATUM
+                     AND (i.DATUM_UITSCHRIJVING IS NULL OR i.DATUM_UITSCHRIJVING >= t.TELDATUM)
+                    WHERE i.PEILDATUM = $1 AND i.ONDERWIJSSOORT IN {_SPECIAL}),
+                charged AS (SELECT TELDATUM, INSCHRIJVING_ID FROM rb_charged
+                            WHERE PEILDATUM = $1),
+                uncharged AS (SELECT TELDATUM, INSCHRIJVING_ID FROM rb_niet_toegerekend
+                              WHERE PEILDATUM = $1)
                SELECT (SELECT count(*) FROM active),
                       (SELECT count(*) FROM charged),
                       (SELECT count(*) FROM uncharged),
-                      (SELECT count(*) FROM charged JOIN uncharged USING (INSCHRIJVING_ID)),
-                      (SELECT count(*) - count(DISTINCT INSCHRIJVING_ID) FROM charged)""",
-            [teldatum],
+                      (SELECT count(*) FROM charged JOIN uncharged
+                         USING (TELDATUM, INSCHRIJVING_ID)),
+                      (SELECT count(*) - count(DISTINCT (TELDATUM, INSCHRIJVING_ID))
+                         FROM charged)""",
+            [peildatum],
         )
     return dg.AssetCheckResult(
         passed=active == charged + uncharged and both == 0 and doubled == 0,
@@ -186,22 +195,24 @@ def every_special_enrolment_accounted_for(
     asset="charged_enrolments",
     name="charged_partnerships_known",
     pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
+    partitions_def=extract_partitions,
     description="Every charged partnership is in samenwerkingsverbanden.csv. If it warns, add the "
     "missing partnership to the reference data and run again.",
 )
 def charged_partnerships_known(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
+    peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
+        if not _derived(con, peildatum):
+            return _nothing_derived(WARN)
         unknown = con.execute(
             """SELECT DISTINCT SAMENWERKINGSVERBAND FROM rb_charged c
-               WHERE TELDATUM = $1 AND NOT EXISTS (
+               WHERE PEILDATUM = $1 AND NOT EXISTS (
                    SELECT 1 FROM ref_samenwerkingsverbanden s
                    WHERE s.PEILDATUM = c.PEILDATUM AND s.SWV_CODE = c.SAMENWERKINGSVERBAND)
                ORDER BY 1""",
-            [teldatum],
+            [peildatum],
         ).fetchall()
     codes = [code for (code,) in unknown]
     return dg.AssetCheckResult(
@@ -215,51 +226,44 @@ def charged_partnerships_known(
     asset="stabiliteit",
     name="no_late_mutation",
     pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
-    description="Warns when this publication changed the teldatum on or after its registration "
-    "deadline: tell the partnerships concerned (see mutaties) before they close their books.",
+    partitions_def=extract_partitions,
+    description="Warns when this extract changed who pays for what (a funding-relevant mutation, "
+    "S6) on or after a teldatum's registration deadline. What to do: tell the partnerships "
+    "concerned (mutaties, BEKOSTIGINGSRELEVANT) and check whether an objection explains it.",
 )
 def no_late_mutation(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
+    peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
-        latest = publish.latest_stabiliteit(con).to_pylist()
-    row = next((r for r in latest if r["TELDATUM"] == teldatum), None)
-    if row is None:
-        return dg.AssetCheckResult(passed=False, severity=WARN, metadata={"problem": "unpublished"})
+        rows = [r for r in history.stabiliteit_rows(con).to_pylist() if r["PEILDATUM"] == peildatum]
+    late = [r for r in rows if r["LATE_MUTATIE"]]
     return dg.AssetCheckResult(
-        passed=not row["LATE_MUTATIE"],
+        passed=not late,
         severity=WARN,
+        description=(
+            "Funding-relevant changes after the deadline of teldatum "
+            + ", ".join(f"{r['TELDATUM']} ({r['AANTAL_BEKOSTIGINGSRELEVANT']})" for r in late)
+            + ": tell the partnerships concerned and check whether an objection explains it."
+        )
+        if late
+        else "No funding-relevant change after a deadline.",
         metadata={
-            "peildatum": row["PEILDATUM"].isoformat(),
-            "status": row["STATUS"],
-            "new": row["AANTAL_NIEUW"],
-            "changed": row["AANTAL_GEWIJZIGD"],
-            "gone": row["AANTAL_VERVALLEN"],
+            f"teldatum {r['TELDATUM']}": f"{r['STATUS']}, {r['AANTAL_BEKOSTIGINGSRELEVANT']} "
+            f"funding-relevant, late: {'yes' if r['LATE_MUTATIE'] else 'no'}"
+            for r in rows
         },
     )
 
 
-@dg.asset_check(
-    asset="dashboard_1b",
-    name="published_files_current",
-    pool=WAREHOUSE_POOL,
-    partitions_def=teldatum_partitions,
-    description="The Parquet files under published/ hold exactly the warehouse's current "
-    "publication. If it fails, run `rod-pipeline run` again: it repairs the files first.",
-)
-def published_files_current(
-    context: dg.AssetCheckExecutionContext,
-    data_folder: DataFolderResource,
-    warehouse: Warehouse,
-) -> dg.AssetCheckResult:
-    teldatum = date.fromisoformat(context.partition_key)
-    with warehouse.get_connection() as con:
-        stale = publish.stale_teldata(con, data_folder.folder.published_dir)
-    return dg.AssetCheckResult(
-        passed=teldatum not in stale, severity=ERROR, metadata={"stale_teldata": len(stale)}
-    )
+def _derived(con, peildatum: date) -> bool:
+    if not table_exists(con, "rb_counts"):
+        return False
+    return bool(one_row(con, "SELECT count(*) FROM rb_counts WHERE PEILDATUM = ?", [peildatum])[0])
+
+
+def _nothing_derived(severity: dg.AssetCheckSeverity = ERROR) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=True, severity=severity, metadata={"teldata derived": 0})
 
 
 validation_checks = [
@@ -273,4 +277,4 @@ rulebook_checks = [
     every_special_enrolment_accounted_for,
     charged_partnerships_known,
 ]
-publication_checks = [no_late_mutation, published_files_current]
+publication_checks = [no_late_mutation]

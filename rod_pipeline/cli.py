@@ -41,13 +41,32 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--error-rate", type=float, default=0.005)
 
     run = command("run", "process every new extract in the inbox and publish")
-    run.add_argument("--peildatum", type=_date, help="process just this extract (YYYY-MM-DD)")
+    run.add_argument(
+        "--peildatum",
+        type=_date,
+        help="process just this extract (YYYY-MM-DD); publishes again what was withdrawn at it",
+    )
+    run.add_argument(
+        "--accept",
+        metavar="REASON",
+        help="accept an extract that a whole-extract check stopped (with --peildatum); the "
+        "reason is kept in the manifest",
+    )
 
     command("status", "per teldatum: status, deadlines and what changed lately")
 
     back = command("rollback", "withdraw the latest publication of a teldatum")
     back.add_argument("--teldatum", type=_date, required=True)
     back.add_argument("--to-peildatum", type=_date, help="withdraw every publication after it")
+
+    reopen = command("reopen", "let the next run publish a final teldatum again (DOMAIN S8)")
+    reopen.add_argument("--teldatum", type=_date, required=True, help="the final teldatum")
+    reopen.add_argument(
+        "--reason", required=True, help="why (kept as HEROPEND_REDEN in stabiliteit)"
+    )
+
+    command("catalog", "rewrite published/catalog.duckdb for the folder it lies in now")
+    command("report", "write the partnerships' report (published/rapport/) again")
 
     export = command("export", "write one partnership's published rows as spreadsheet-safe CSV")
     export.add_argument(
@@ -65,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         return _generate(folder, args)
     if args.command == "run":
-        return _run(folder, args.peildatum)
+        return _run(folder, args.peildatum, args.accept)
+    if args.command == "reopen":
+        return _reopen(folder, args.teldatum, args.reason)
+    if args.command == "catalog":
+        return _republish(folder, "rod-pipeline catalog", "catalog")
+    if args.command == "report":
+        return _republish(folder, "rod-pipeline report", "report")
     if args.command == "status":
         return _status(folder)
     if args.command == "export":
@@ -90,21 +115,32 @@ def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(folder: DataFolder, peildatum: date | None) -> int:
+def _run(folder: DataFolder, peildatum: date | None, accept: str | None) -> int:
     from rod_pipeline.runner import run_pending
 
     if not folder.reference_dir.is_dir():
         print(f"error: {folder.reference_dir} does not exist: is {folder.root} a data folder?")
         return 2
+    if accept and peildatum is None:
+        print("error: --accept needs --peildatum: accept one extract you have checked")
+        return 2
     started = time.perf_counter()
-    outcome = run_pending(folder, peildatum)
+    outcome = run_pending(folder, peildatum, accept)
     elapsed = time.perf_counter() - started
     if outcome.ok:
         print(f"done: {len(outcome.processed)} extract(s) processed in {elapsed:.1f} s")
         return 0
     for failure in outcome.failures:
         print(f"error: {failure}", file=sys.stderr)
-    print("published data was left as it was before the failed extract", file=sys.stderr)
+    # Say only what is true: compare what published/ showed before and after.
+    if outcome.published_after == outcome.published_before:
+        print("published/ was left as it was before this run", file=sys.stderr)
+    else:
+        print(
+            f"published/ shows the extracts processed before the failure "
+            f"({', '.join(str(p) for p in outcome.processed)}), nothing of the failed one",
+            file=sys.stderr,
+        )
     return 1
 
 
@@ -116,23 +152,57 @@ def _status(folder: DataFolder) -> int:
 
 
 def _rollback(folder: DataFolder, teldatum: date, to_peildatum: date | None) -> int:
-    from rod_pipeline import publish
-    from rod_pipeline.resources import warehouse_of
+    from rod_pipeline.publish.rollback import rollback
 
-    with warehouse_of(folder).get_connection() as con:
-        try:
-            now = publish.rollback(con, folder.published_dir, teldatum, to_peildatum)
-        except publish.NothingToRollBackError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-    if now is None:
-        print(f"teldatum {teldatum}: every publication withdrawn, its files removed")
-    else:
-        print(
+    def change(con):
+        now = rollback(con, teldatum, to_peildatum)
+        if now is None:
+            return f"teldatum {teldatum}: every publication withdrawn, its files removed"
+        return (
             f"teldatum {teldatum}: now published from extract {now.peildatum} "
             f"(publication {now.publicatie_id}); the withdrawn extract is published again only "
-            f"by `run --peildatum`"
+            "by `run --peildatum`"
         )
+
+    return _change_and_publish(folder, "rod-pipeline rollback", change)
+
+
+def _reopen(folder: DataFolder, teldatum: date, reason: str) -> int:
+    from rod_pipeline.publish.rollback import reopen
+
+    def change(con):
+        final = reopen(con, teldatum, reason)
+        return (
+            f"teldatum {teldatum}: final since extract {final.peildatum}, reopened; the next "
+            "`rod-pipeline run` publishes it again from the latest extract, with the reason"
+        )
+
+    return _change_and_publish(folder, "rod-pipeline reopen", change, publish=False)
+
+
+def _republish(folder: DataFolder, command: str, what: str) -> int:
+    """`catalog` and `report`: a new snapshot with the same data and a fresh catalog/report."""
+    return _change_and_publish(folder, command, lambda con: f"{what} written", force=True)
+
+
+def _change_and_publish(folder, command, change, publish=True, force=False) -> int:
+    """Under the folder's lock: change the warehouse, then switch published/ to a snapshot of
+    it (when it changed what is published)."""
+    from rod_pipeline import folder_lock
+    from rod_pipeline.assets.publish import _write_report
+    from rod_pipeline.publish import snapshot
+    from rod_pipeline.resources import warehouse_of
+
+    if not folder.warehouse_path.exists():
+        print(f"error: nothing was processed in {folder.root} yet: run `rod-pipeline run` first")
+        return 2
+    with folder_lock.exclusive(folder.root, command):
+        with warehouse_of(folder).get_connection() as con:
+            message = change(con)
+            if publish and (force or snapshot.is_behind(con, folder.root)):
+                built = snapshot.build_snapshot(con, folder.root, command, [_write_report])
+                message += f"\npublished/ now shows snapshot {built.name}"
+    print(message)
     return 0
 
 

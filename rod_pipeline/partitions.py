@@ -1,7 +1,8 @@
-"""Partitions: one per extract (peildatum) for ingest, one per teldatum for the rulebook.
+"""Partitions: one per extract (its peildatum). Every asset of a run belongs to the extract it is
+made from, so the lineage in the UI is the real one: a publication is the partition of the
+extract it was derived from, and a run of a partition is reproducible.
 
-Both are dynamic, so a new extract folder or a new row in teldata.csv appears without a code
-change: the inbox sensor and `rod-pipeline run` add them.
+Dynamic, so a new extract folder appears without a code change: the sensor and `run` add it.
 """
 
 from __future__ import annotations
@@ -10,29 +11,16 @@ from datetime import date
 
 import dagster as dg
 
-peildatum_partitions = dg.DynamicPartitionsDefinition(name="peildatum")
-teldatum_partitions = dg.DynamicPartitionsDefinition(name="teldatum")
+extract_partitions = dg.DynamicPartitionsDefinition(name="peildatum")
 
-# The extract a teldatum run derives from; absent means "the latest validated extract".
-PEILDATUM_TAG = "rod/peildatum"
-# On an ingest run: the teldata to derive after it (comma-separated); absent means all on or
-# before the peildatum.
-TELDATA_TAG = "rod/teldata"
+# On a run: publish again what was withdrawn at this extract (`run --peildatum`).
+REPUBLISH_TAG = "rod/republish-withdrawn"
+# On a run: the operator's reason for accepting an extract that failed a whole-extract gate.
+ACCEPT_TAG = "rod/accept"
 
 
-def register_keys(
-    instance: dg.DagsterInstance, definition: dg.DynamicPartitionsDefinition, keys: list[str]
-) -> None:
-    """Add the partition keys the instance does not know yet (idempotent)."""
-    assert definition.name is not None
-    known = set(instance.get_dynamic_partitions(definition.name))
-    new = sorted(k for k in keys if k not in known)
-    if new:
-        instance.add_dynamic_partitions(definition.name, new)
-
-
-def register_partitions(
-    instance: dg.DagsterInstance, peildata: list[date], teldata: list[date]
-) -> None:
-    register_keys(instance, peildatum_partitions, [d.isoformat() for d in peildata])
-    register_keys(instance, teldatum_partitions, [d.isoformat() for d in teldata])
+def register_extract(instance: dg.DagsterInstance, peildatum: date) -> None:
+    """Add the extract's partition key when the instance does not know it yet (idempotent)."""
+    key = peildatum.isoformat()
+    if not instance.has_dynamic_partition(extract_partitions.name, key):  # type: ignore[arg-type]
+        instance.add_dynamic_partitions(extract_partitions.name, [key])  # type: ignore[arg-type]

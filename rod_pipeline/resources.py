@@ -1,4 +1,4 @@
-"""The data folder and the DuckDB warehouse as Dagster resources."""
+"""The data folder, its writer lock and the DuckDB warehouse as Dagster resources."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from rod_pipeline import folder_lock
 from rod_pipeline.datafolder import DataFolder
 
 # Every step that opens the warehouse is in this Dagster pool; its limit of 1 (dagster.yaml)
@@ -22,18 +23,32 @@ class DataFolderResource(dg.ConfigurableResource):
     """The installation's data folder (CONTRACT.md); everything a run reads or writes is in it."""
 
     data_dir: str
+    inbox_settle_seconds: float = 30.0
 
     @property
     def folder(self) -> DataFolder:
         return DataFolder(Path(self.data_dir).resolve())
 
 
+class WriterLockResource(dg.ConfigurableResource):
+    """Holds the data folder's lock for the whole run, like every writing command does, so a
+    run never interleaves with `rod-pipeline run`, a rollback or another run."""
+
+    data_dir: str
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WriterLockResource]:
+        log = context.log
+        say = log.info if log is not None else print
+        with folder_lock.exclusive(Path(self.data_dir), "a Dagster run", say=say):
+            yield self
+
+
 class Warehouse(DuckDBResource):
     """The embedded DuckDB warehouse file in the data folder's state/.
 
-    DuckDB allows one writing process per file, so connections are short and a locked file is
-    waited for (a concurrency pool of 1 keeps Dagster's own steps apart); the connection is closed
-    even when the step fails, so a failed step never holds the lock.
+    Connections are short and a locked file is waited for; the connection is closed even when
+    the step fails, so a failed step never holds the file.
     """
 
     lock_timeout_seconds: float = 600.0
@@ -57,12 +72,15 @@ class Warehouse(DuckDBResource):
 
 
 def warehouse_of(folder: DataFolder) -> Warehouse:
-    # DuckDB spills to disk beyond this, which keeps a national run under 2 GiB in all.
+    # DuckDB spills to disk beyond this, which keeps a national run within its memory budget.
     return Warehouse(database=str(folder.warehouse_path), connection_config={"memory_limit": "1GB"})
 
 
-def build_resources(folder: DataFolder) -> dict[str, dg.ConfigurableResource]:
+def build_resources(folder: DataFolder, settle_seconds: float = 0.0) -> dict[str, object]:
     return {
-        "data_folder": DataFolderResource(data_dir=str(folder.root)),
+        "data_folder": DataFolderResource(
+            data_dir=str(folder.root), inbox_settle_seconds=settle_seconds
+        ),
+        "writer_lock": WriterLockResource(data_dir=str(folder.root)),
         "warehouse": warehouse_of(folder),
     }

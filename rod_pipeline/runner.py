@@ -1,9 +1,5 @@
-"""`rod-pipeline run`: the same Dagster jobs the UI runs, executed in process, extract by extract.
-
-What is still to do is read from the warehouse, not from a separate bookkeeping: an extract is
-done when it was ingested and every teldatum on or before it has a publication at least as new.
-A run that died halfway therefore resumes where it stopped.
-"""
+"""`rod-pipeline run`: the planner's work, executed extract by extract as the same Dagster job the
+UI runs (in process), while holding the data folder's lock."""
 
 from __future__ import annotations
 
@@ -15,25 +11,27 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from rod_pipeline import publish
-from rod_pipeline import warehouse as wh
+from rod_pipeline import folder_lock, planner
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
-from rod_pipeline.partitions import PEILDATUM_TAG, register_partitions
-from rod_pipeline.resources import Warehouse, warehouse_of
-from rod_pipeline.teldata import read_teldata
+from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
+from rod_pipeline.publish import history, snapshot
+from rod_pipeline.resources import warehouse_of
 
 Echo = Callable[[str], None]
 
 # The CLI prints its own progress; Dagster's step log stays in the instance's event log.
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
 class RunOutcome:
     processed: list[date] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    published_before: str | None = None  # snapshot published/ showed before the run
+    published_after: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -47,195 +45,154 @@ def dagster_instance(folder: DataFolder) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(home)
 
 
-def root_cause(error: object) -> str:
-    while getattr(error, "cause", None) is not None:
-        error = error.cause  # type: ignore[attr-defined]
-    return str(getattr(error, "message", error)).strip().splitlines()[-1]
+def current_plan(folder: DataFolder, requested: date | None = None) -> planner.Plan:
+    if not folder.warehouse_path.exists():
+        return planner.plan(folder, None, requested=requested)
+    with duckdb.connect(str(folder.warehouse_path), read_only=True) as con:
+        return planner.plan(folder, con, requested=requested)
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
+    """What failed, in the operator's words: the step's Failure description, or the error."""
     messages = [
-        f"check {e.asset_check_key.name} on {e.asset_key.to_user_string()} failed"
+        f"check {e.asset_check_key.name} on {e.asset_key.to_user_string()} failed: "
+        f"{e.description or 'see the check in the Dagster UI'}"
         for e in result.get_asset_check_evaluations()
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data.error is not None:
-            messages.append(root_cause(event.step_failure_data.error))
+        if not event.is_step_failure:
+            continue
+        data = event.step_failure_data
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            messages.append(data.user_failure_data.description)
+        elif data.error is not None:
+            error = data.error
+            while error.cause is not None:
+                error = error.cause
+            messages.append(error.message.strip().splitlines()[-1])
     return messages or ["the run failed (see the Dagster event log)"]
 
 
-def teldata_to_publish(
-    folder: DataFolder, warehouse: Warehouse, peildatum: date, force: bool
-) -> list[date]:
-    """Teldata on or before the extract that it has not been published for yet.
-
-    A withdrawn publication (rollback) counts as done: only `run --peildatum` (force) publishes
-    that extract again. Forced, an extract is published unless a newer one is published now.
-    """
-    teldata = [d.teldatum for d in read_teldata(folder.reference_dir) if d.teldatum <= peildatum]
-    with warehouse.get_connection() as con:
-        current = {p.teldatum: p.peildatum for p in publish.latest_publications(con)}
-        processed = {
-            t: max((p.peildatum for p in publish.publications_of(con, t)), default=None)
-            for t in teldata
-        }
-    if force:
-        return [t for t in teldata if current.get(t, peildatum) <= peildatum]
-    return [t for t in teldata if (processed[t] or date.min) < peildatum]
+def run_pending(
+    folder: DataFolder,
+    only: date | None = None,
+    accept: str | None = None,
+    echo: Echo = print,
+) -> RunOutcome:
+    with folder_lock.exclusive(folder.root, "rod-pipeline run", say=echo):
+        # Entering the instance makes it the one the definitions load against, and closes it.
+        with dagster_instance(folder) as instance:
+            return _run_pending(folder, instance, only, accept, echo)
 
 
-def pending_extracts(folder: DataFolder, warehouse: Warehouse) -> list[date]:
-    with warehouse.get_connection() as con:
-        ingested = set(wh.validated_peildata(con))
-    return [
-        p
-        for p in folder.extracts()
-        if p not in ingested or teldata_to_publish(folder, warehouse, p, force=False)
-    ]
-
-
-def run_pending(folder: DataFolder, only: date | None = None, echo: Echo = print) -> RunOutcome:
-    # Entering the instance makes it the one Dagster's definitions load against, and closes it.
-    with dagster_instance(folder) as instance:
-        return _run_pending(folder, instance, only, echo)
+def _snapshot_name(folder: DataFolder) -> str | None:
+    current = snapshot.current_snapshot(folder.root)
+    return current.name if current else None
 
 
 def _run_pending(
-    folder: DataFolder, instance: dg.DagsterInstance, only: date | None, echo: Echo
+    folder: DataFolder,
+    instance: dg.DagsterInstance,
+    only: date | None,
+    accept: str | None,
+    echo: Echo,
 ) -> RunOutcome:
+    outcome = RunOutcome(published_before=_snapshot_name(folder))
     defs = build_definitions(folder)
-    warehouse = warehouse_of(folder)
-    outcome = RunOutcome()
-    with warehouse.get_connection() as con:
-        repaired = publish.sync_published(con, folder.published_dir)
-    if repaired:
-        echo(f"repaired the published files of {len(repaired)} teldata left by an earlier run")
-    if only is not None:
-        if not folder.extract_dir(only).is_dir():
-            outcome.failures.append(f"no extract folder {folder.extract_dir(only)}")
-            return outcome
-        todo = [only]
-    else:
-        todo = pending_extracts(folder, warehouse)
-    if not todo:
-        echo("nothing to do: every extract in the inbox has been processed")
-    for peildatum in todo:
-        if not process_extract(
-            defs, instance, folder, warehouse, peildatum, only is not None, echo
-        ):
-            outcome.failures.append(f"extract {peildatum} failed")
-            later = [p for p in todo if p > peildatum]
-            if later:
+    job = defs.resolve_job_def("extract_job")
+    done: set[date] = set()
+    first = True
+    while True:
+        plan = current_plan(folder, only)
+        if first:
+            for name in plan.misnamed:
+                echo(f"inbox/{name} is not an extract: its name is not a date (YYYY-MM-DD)")
+            for name, why in plan.waiting:
+                echo(f"inbox/{name} is not complete: {why}")
+            if only is not None and only not in {p for p, _ in planner.inbox_folders(folder)[0]}:
+                outcome.failures.append(f"no extract folder {folder.extract_dir(only)}")
+                break
+        work = plan.next
+        if work is None or work.peildatum in done:
+            if plan.repair:
+                _repair(folder, echo)
+            elif first:
                 echo(
-                    f"  {len(later)} later extract(s) not processed: "
-                    f"fix or remove {peildatum} first"
+                    "nothing to do: every extract in the inbox is processed; published/ is current"
                 )
             break
-        outcome.processed.append(peildatum)
-    return outcome
-
-
-def ingest_succeeded(instance: dg.DagsterInstance, peildatum: date) -> bool:
-    """Whether the latest ingest run of the extract succeeded."""
-    runs = instance.get_run_records(
-        dg.RunsFilter(job_name="ingest_job", tags={"dagster/partition": peildatum.isoformat()}),
-        limit=1,
-    )
-    return bool(runs) and runs[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS
-
-
-def process_extract(
-    defs: dg.Definitions,
-    instance: dg.DagsterInstance,
-    folder: DataFolder,
-    warehouse: Warehouse,
-    peildatum: date,
-    force: bool,
-    echo: Echo,
-) -> bool:
-    echo(f"extract {peildatum}:")
-    # Resuming after an interrupted run: an extract whose last ingest run succeeded (checks
-    # included), whose rows are still held and whose input files are unchanged is not read again.
-    resume = not force and ingest_succeeded(instance, peildatum)
-    if resume:
-        with warehouse.get_connection() as con:
-            resume = wh.holds_extract(con, peildatum) and wh.inputs_unchanged(con, peildatum)
-    if resume:
-        echo("  validated already; publishing the teldata still missing")
-    else:
+        first = False
+        echo(f"extract {work.peildatum}: {work.reason}")
+        register_extract(instance, work.peildatum)
         started = time.perf_counter()
-        register_partitions(instance, [peildatum], [])
-        result = defs.resolve_job_def("ingest_job").execute_in_process(
+        tags = {"rod/reason": work.reason}
+        if work.republish_withdrawn:
+            tags[REPUBLISH_TAG] = "true"
+        if accept:
+            tags[ACCEPT_TAG] = accept
+        result = job.execute_in_process(
             instance=instance,
-            partition_key=peildatum.isoformat(),
+            partition_key=work.peildatum.isoformat(),
+            tags=tags,
             raise_on_error=False,
             run_config=QUIET,
         )
         if not result.success:
             for message in failure_messages(result):
                 echo(f"  FAILED: {message}")
-            return False
-        seconds = time.perf_counter() - started
-        echo(f"  ingest and validate {describe_ingest(result)} ({seconds:.1f} s)")
-    teldata = teldata_to_publish(folder, warehouse, peildatum, force)
-    if not teldata:
-        echo("  no teldatum to publish: each is published from this or a newer extract already")
-        return True
-    register_partitions(instance, [], teldata)
-    for teldatum in teldata:
-        started = time.perf_counter()
-        result = defs.resolve_job_def("teldatum_job").execute_in_process(
-            instance=instance,
-            partition_key=teldatum.isoformat(),
-            tags={PEILDATUM_TAG: peildatum.isoformat()},
-            raise_on_error=False,
-            run_config=QUIET,
+            outcome.failures.append(f"extract {work.peildatum} failed")
+            later = [w.peildatum for w in plan.work if w.peildatum > work.peildatum]
+            if later:
+                echo(f"  {len(later)} later extract(s) not processed: fix {work.peildatum} first")
+            break
+        for line in describe(folder, work.peildatum, result.run_id):
+            echo(f"  {line}")
+        echo(f"  done in {time.perf_counter() - started:.1f} s")
+        outcome.processed.append(work.peildatum)
+        done.add(work.peildatum)
+        if only is not None:
+            break
+    outcome.published_after = _snapshot_name(folder)
+    return outcome
+
+
+def _repair(folder: DataFolder, echo: Echo) -> None:
+    """published/ is behind the warehouse (a run stopped between commit and switch)."""
+    from rod_pipeline.assets.publish import _write_report
+
+    with warehouse_of(folder).get_connection() as con:
+        built = snapshot.build_snapshot(
+            con, folder.root, f"repair-{int(time.time())}", [_write_report]
         )
-        if not result.success:
-            echo(f"  teldatum {teldatum}: FAILED")
-            for message in failure_messages(result):
-                echo(f"    {message}")
-            return False
-        echo(
-            f"  teldatum {teldatum}: {describe_publication(result)} "
-            f"({time.perf_counter() - started:.1f} s)"
-        )
-    echo(f"  published to {folder.published_dir}")
-    return True
+    echo(f"published/ was behind the warehouse: switched to snapshot {built.name}")
 
 
-def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, object]:
-    for event in result.get_asset_materialization_events():
-        materialization = event.materialization
-        if materialization.asset_key.to_user_string() == asset:
-            return {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-    return {}
-
-
-def _n(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else "?"
-
-
-def describe_ingest(result: dg.ExecuteInProcessResult) -> str:
-    parts = []
-    for asset in ("inschrijvingen", "tlv"):
-        meta = _metadata(result, asset)
-        parts.append(
-            f"{asset}: {_n(meta.get('rows_read'))} read, "
-            f"{_n(meta.get('rows_quarantined'))} quarantined"
-        )
-    return "; ".join(parts)
-
-
-def describe_publication(result: dg.ExecuteInProcessResult) -> str:
-    meta = _metadata(result, "stabiliteit")
-    changes = [meta.get(k) for k in ("aantal_nieuw", "aantal_gewijzigd", "aantal_vervallen")]
-    line = (
-        f"{meta.get('status', '?')}, {_n(meta.get('aantal_ten_laste'))} charged, "
-        f"{_n(changes[0])} new, {_n(changes[1])} changed, {_n(changes[2])} gone"
-    )
-    if meta.get("late_mutatie"):
-        # Without 1b changes, a late mutation is in the counts or the not-charged list.
-        line += ", LATE MUTATION" + ("" if any(changes) else " (counts or not-charged list)")
-    return line
+def describe(folder: DataFolder, peildatum: date, run_id: str) -> list[str]:
+    """Per teldatum what this extract did, from the warehouse (the numbers users will see)."""
+    lines = []
+    with duckdb.connect(str(folder.warehouse_path), read_only=True) as con:
+        published = {p.teldatum: p for p in history.all_publications(con) if p.run_id == run_id}
+        for publication in sorted(published.values(), key=lambda p: p.teldatum):
+            row = history.stabiliteit_of(con, publication.publicatie_id)
+            late = ", LATE MUTATION" if row["LATE_MUTATIE"] else ""
+            final = ", now final" if publication.finaal else ""
+            lines.append(
+                f"teldatum {publication.teldatum}: {row['STATUS']}{final}, "
+                f"{row['AANTAL_TEN_LASTE']:,} charged, {row['AANTAL_BEKOSTIGINGSRELEVANT']} "
+                f"funding-relevant changes{late}"
+            )
+        for afwijking in history.current_afwijkingen(con):
+            if afwijking.peildatum == peildatum:
+                final = next(
+                    p
+                    for p in history.all_publications(con)
+                    if p.publicatie_id == afwijking.finale_publicatie_id
+                )
+                lines.append(
+                    f"teldatum {afwijking.teldatum}: final since {final.peildatum}, not "
+                    "republished; differences published as afwijkingen_na_definitief"
+                )
+    if not lines:
+        lines.append("the same content as published: nothing new")
+    return lines

@@ -1,112 +1,74 @@
-"""Sensors: a new extract folder starts its ingest; a finished ingest starts its teldata."""
-
-import hashlib
-import json
-import os
-import time
-from datetime import date
+"""The inbox sensor: asks the planner what to do next and requests it, one extract at a time."""
 
 import dagster as dg
+import duckdb
 
-from rod_pipeline.datafolder import DataFolder
-from rod_pipeline.jobs import ingest_job, teldatum_job
-from rod_pipeline.partitions import (
-    PEILDATUM_TAG,
-    TELDATA_TAG,
-    peildatum_partitions,
-    teldatum_partitions,
-)
+from rod_pipeline import folder_lock, planner
+from rod_pipeline.jobs import extract_job
+from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.resources import DataFolderResource
-from rod_pipeline.teldata import read_teldata
 
-# An extract is copied into the inbox file by file; wait until it has been still this long.
-SETTLE_SECONDS = float(os.environ.get("ROD_INBOX_SETTLE_SECONDS", "30"))
-EXTRACT_FILES = ("inschrijvingen", "tlv")
-
-
-def extract_fingerprint(folder: DataFolder, peildatum: date, now: float) -> str | None:
-    """Names, sizes and times of the extract's files; None while it is incomplete or moving."""
-    extract_dir = folder.extract_dir(peildatum)
-    parts = []
-    for stem in EXTRACT_FILES:
-        present = [
-            p for p in sorted(extract_dir.glob(f"{stem}.*")) if p.suffix in (".csv", ".parquet")
-        ]
-        if not present:
-            return None
-        for path in present:
-            stat = path.stat()
-            if now - stat.st_mtime < SETTLE_SECONDS:
-                return None
-            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+# Runs of the job that have not finished: while one is there, the next waits behind it.
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
-@dg.sensor(
-    job=ingest_job,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts the ingest of every new or replaced extract folder in the inbox, once.",
-)
-def inbox_sensor(context: dg.SensorEvaluationContext, data_folder: DataFolderResource):
+def next_request(
+    instance: dg.DagsterInstance, data_folder: DataFolderResource, origin: str
+) -> dg.SensorResult | dg.SkipReason:
+    """The planner's next extract as a run request, or why there is none. Used by the sensor
+    and the schedule alike; extracts are processed oldest first, one run at a time."""
     folder = data_folder.folder
-    seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    now = time.time()
-    requests = []
-    new_partitions = []
-    for peildatum in folder.extracts():
-        key = peildatum.isoformat()
-        fingerprint = extract_fingerprint(folder, peildatum, now)
-        if fingerprint is None or seen.get(key) == fingerprint:
-            continue
-        seen[key] = fingerprint
-        new_partitions.append(key)
-        # The run key makes Dagster refuse a second run for the same files.
-        requests.append(dg.RunRequest(run_key=f"extract:{key}:{fingerprint}", partition_key=key))
-    if not requests:
-        return dg.SkipReason("No new or changed extract in the inbox.")
-    return dg.SensorResult(
-        run_requests=requests,
-        cursor=json.dumps(seen, sort_keys=True),
-        dynamic_partitions_requests=[peildatum_partitions.build_add_request(new_partitions)],
-    )
-
-
-def teldata_requests(
-    folder: DataFolder, peildatum: date, origin: str, only: set[str] | None = None
-) -> dg.SensorResult:
-    """One teldatum run per teldatum on or before the extract's peildatum (or those named)."""
-    teldata = [d.teldatum for d in read_teldata(folder.reference_dir) if d.teldatum <= peildatum]
-    keys = [t.isoformat() for t in teldata if only is None or t.isoformat() in only]
+    if instance.get_run_records(
+        dg.RunsFilter(job_name=extract_job.name, statuses=IN_FLIGHT), limit=1
+    ):
+        return dg.SkipReason("A run of extract_job is queued or running; the next waits for it.")
+    if folder_lock.is_locked(folder.root):
+        return dg.SkipReason(f"Another command is writing to {folder.root}; looking again later.")
+    try:
+        con = (
+            duckdb.connect(str(folder.warehouse_path), read_only=True)
+            if folder.warehouse_path.exists()
+            else None
+        )
+    except duckdb.IOException:
+        return dg.SkipReason("The warehouse is in use by a writer; looking again later.")
+    try:
+        plan = planner.plan(folder, con, settle_seconds=data_folder.inbox_settle_seconds)
+    finally:
+        if con is not None:
+            con.close()
+    notes = [f"inbox/{name} is not an extract: its name is not a date" for name in plan.misnamed]
+    notes += [f"inbox/{name}: {why}" for name, why in plan.waiting]
+    work = plan.next
+    if work is None:
+        why = "Nothing to do: every extract in the inbox is processed."
+        if plan.repair:
+            why = "published/ is behind the warehouse: run `rod-pipeline run` to repair it."
+        return dg.SkipReason(" ".join([why, *notes]))
+    key = work.peildatum.isoformat()
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(
-                run_key=f"teldatum:{peildatum}:{key}:{origin}",
+                run_key=f"{origin}:{work.run_key}",
                 partition_key=key,
-                tags={PEILDATUM_TAG: peildatum.isoformat()},
+                tags={"rod/reason": work.reason},
             )
-            for key in keys
         ],
-        dynamic_partitions_requests=[teldatum_partitions.build_add_request(keys)] if keys else [],
+        dynamic_partitions_requests=[extract_partitions.build_add_request([key])],
     )
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[ingest_job],
-    request_job=teldatum_job,
+@dg.sensor(
+    job=extract_job,
+    minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After an extract is validated, derives and publishes every teldatum on or "
-    "before its peildatum.",
+    description="Starts the processing of the next extract that needs it (new, delivered again, "
+    "reference data changed, teldatum reopened), as the planner decides from the data folder.",
 )
-def extract_validated_sensor(context: dg.RunStatusSensorContext, data_folder: DataFolderResource):
-    partition = context.dagster_run.tags.get("dagster/partition")
-    if not partition:
-        return dg.SkipReason("The ingest run had no extract partition.")
-    named = context.dagster_run.tags.get(TELDATA_TAG)
-    return teldata_requests(
-        data_folder.folder,
-        date.fromisoformat(partition),
-        context.dagster_run.run_id,
-        set(named.split(",")) if named else None,
-    )
+def inbox_sensor(context: dg.SensorEvaluationContext, data_folder: DataFolderResource):
+    return next_request(context.instance, data_folder, "sensor")

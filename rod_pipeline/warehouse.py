@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from rod_pipeline import atomic
+from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.contract.sources import file_sha256
 from rod_pipeline.rulebook.calendar import StabilityDates
 
@@ -76,6 +77,27 @@ def inputs_unchanged(con: duckdb.DuckDBPyConnection, peildatum: date) -> bool:
     return bool(recorded) and all(
         Path(path).is_file() and file_sha256(Path(path)) == sha for path, sha in recorded
     )
+
+
+def input_reports(con: duckdb.DuckDBPyConnection, peildatum: date) -> dict[str, FileReport]:
+    """The recorded reports of the extract's two files (when its validated rows are reused)."""
+    reports = {}
+    for stem in ("inschrijvingen", "tlv"):
+        bestand, pad, sha, read, accepted, quarantined = one_row(
+            con,
+            "SELECT BESTAND, PAD, SHA256, RIJEN_GELEZEN, RIJEN_GEACCEPTEERD, "
+            "RIJEN_GEQUARANTAINEERD FROM input_files WHERE PEILDATUM = ? AND BESTAND LIKE ?",
+            [peildatum, f"{stem}.%"],
+        )
+        per_rule = dict(
+            con.execute(
+                "SELECT REGEL_CODE, count(DISTINCT REGEL) FROM quarantine "
+                "WHERE PEILDATUM = ? AND BESTAND = ? GROUP BY 1",
+                [peildatum, bestand],
+            ).fetchall()
+        )
+        reports[stem] = FileReport(bestand, Path(pad), sha, read, accepted, quarantined, per_rule)
+    return reports
 
 
 def point_views_at_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
@@ -158,17 +180,15 @@ def store_rulebook_result(
             con.unregister("rulebook_result")
 
 
-def load_rulebook_result(
-    con: duckdb.DuckDBPyConnection, teldatum: date
-) -> tuple[date, dict[str, pa.Table]]:
-    """The waiting results of a teldatum and the peildatum they were derived from."""
-    found = one_row(con, "SELECT max(PEILDATUM) FROM rb_counts WHERE TELDATUM = ?", [teldatum])
-    if found[0] is None:
-        raise LookupError(f"no rulebook result waits for teldatum {teldatum}")
-    tables = {
-        name: con.sql(
-            f"SELECT * EXCLUDE (PEILDATUM) FROM {table} WHERE TELDATUM = ?", params=[teldatum]
-        ).to_arrow_table()
-        for name, table in RULEBOOK_TABLES.items()
-    }
-    return found[0], tables
+def rulebook_views(con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date) -> dict:
+    """Temp views on the waiting rulebook results of one teldatum from one extract, named as
+    publishing reads them (no copy: staging reads straight from the warehouse tables)."""
+    views = {}
+    for name, table in RULEBOOK_TABLES.items():
+        view = f"rulebook_{name}_view"
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * EXCLUDE (PEILDATUM) FROM {table} "
+            f"WHERE TELDATUM = DATE '{teldatum}' AND PEILDATUM = DATE '{peildatum}'"
+        )
+        views[name] = view
+    return views

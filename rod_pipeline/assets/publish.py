@@ -1,22 +1,35 @@
 """Publish: the audited rulebook results become the datasets BI tools and partnerships read.
 
 Write-audit-publish: the rulebook assets are the staging, their blocking checks the audit; this
-asset derives the mutations, validates against the published models, commits the publication to
-the warehouse history in one transaction and only then swaps the Parquet files in place.
+asset derives the mutations (S5-S8), validates against the published models, commits every
+teldatum of the extract to the warehouse history in one transaction, and switches published/
+to a new snapshot in one rename. One asset per published dataset of the registry, plus the
+partnerships' report, all materialised together because they are published together.
 """
 
-from datetime import date, timedelta
+import json
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
 
-from rod_pipeline import publish
+from rod_pipeline import planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
+from rod_pipeline.assets.common import extract_work, peildatum_of
 from rod_pipeline.assets.schema import schema_metadata
-from rod_pipeline.partitions import teldatum_partitions
-from rod_pipeline.publish import schemas
-from rod_pipeline.resources import WAREHOUSE_POOL, DataFolderResource, Warehouse
+from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
+from rod_pipeline.publish import datasets
+from rod_pipeline.publish.commit import ExtractKeys
+from rod_pipeline.publish.publication import PublishOutcome, publish_extract
+from rod_pipeline.publish.stage import Mode
+from rod_pipeline.report import write_report
+from rod_pipeline.resources import (
+    WAREHOUSE_POOL,
+    DataFolderResource,
+    Warehouse,
+    WriterLockResource,
+)
 
 # Extracts arrive weekly or more often around a teldatum; a published dataset not refreshed for
 # a fortnight means the inbox, the sensor or the schedule stopped.
@@ -24,117 +37,130 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(
     fail_window=timedelta(days=14), warn_window=timedelta(days=8)
 )
 _RULEBOOK = ["charged_enrolments", "uncharged_enrolments", "funding_counts"]
-
-DATASETS = {
-    "dashboard_1b": (
-        schemas.Dashboard1b,
-        "Dashboard 1b: per partnership, every enrolment it is charged for on the teldatum, why, "
-        "the TLV behind it and whether it changed since the previous extract.",
-    ),
-    "dashboard_1a": (
-        schemas.Dashboard1a,
-        "Dashboard 1a: per partnership, the counts that drive its funding and the pupil base, "
-        "with the difference against the previous extract.",
-    ),
-    "niet_toegerekend": (
-        schemas.NietToegerekend,
-        "Active special-education enrolments that no partnership is charged for, with why.",
-    ),
-    "mutaties": (
-        schemas.Mutaties,
-        "What changed in dashboard 1b since the previous extract: new, changed (which columns) "
-        "and disappeared enrolments, per partnership.",
-    ),
-    "stabiliteit": (
-        schemas.Stabiliteit,
-        "Per teldatum and extract: VOORLOPIG, VASTGESTELD or DEFINITIEF, the deadlines, how much "
-        "changed, since when nothing changed, and late mutations.",
-    ),
-}
+REPORT = "rapport"
 
 
-def stability_markdown(row: dict[str, object]) -> str:
-    late = "**yes: a change after the registration deadline**" if row["LATE_MUTATIE"] else "no"
-    return "\n".join(
-        [
-            f"### Teldatum {row['TELDATUM']} at extract {row['PEILDATUM']}",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| status | **{row['STATUS']}** |",
-            f"| registration deadline | {row['REGISTRATIEDEADLINE']} |",
-            f"| end of objection window | {row['EINDE_BEZWAARTERMIJN']} |",
-            f"| charged enrolments | {row['AANTAL_TEN_LASTE']:,} |",
-            f"| new / changed / gone | {row['AANTAL_NIEUW']} / {row['AANTAL_GEWIJZIGD']} / "
-            f"{row['AANTAL_VERVALLEN']} |",
-            f"| unchanged since | {row['ONGEWIJZIGD_SINDS']} |",
-            f"| late mutation | {late} |",
-        ]
+def _write_report(snapshot_dir) -> None:
+    write_report(snapshot_dir, snapshot_dir / REPORT)
+
+
+def stability_markdown(outcome: PublishOutcome) -> str:
+    """Per teldatum the answer to the users' two questions, as `status` gives it."""
+    lines = [
+        "| teldatum | status | charged | funding-relevant changes | late mutation | funding "
+        "unchanged since | afwijkingen after DEFINITIEF |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for item in outcome.staged:
+        if item.mode is Mode.AFWIJKINGEN:
+            lines.append(
+                f"| {item.teldatum} | DEFINITIEF (final, not republished) | | | | | "
+                f"{item.mutations.get('BEKOSTIGINGSRELEVANT', 0)} funding-relevant of "
+                f"{sum(item.mutations.get(k, 0) for k in ('NIEUW', 'GEWIJZIGD', 'VERVALLEN'))} |"
+            )
+            continue
+        row = item.stabiliteit or {}
+        late = "**yes: tell the partnership**" if row.get("LATE_MUTATIE") else "no"
+        lines.append(
+            f"| {item.teldatum} | {row.get('STATUS')} | {row.get('AANTAL_TEN_LASTE'):,} | "
+            f"{row.get('AANTAL_BEKOSTIGINGSRELEVANT')} | {late} | "
+            f"{row.get('BEKOSTIGING_ONGEWIJZIGD_SINDS')} | |"
+        )
+    return "\n".join(lines)
+
+
+def _specs() -> list[dg.AssetSpec]:
+    specs = [
+        dg.AssetSpec(
+            dataset.name,
+            deps=_RULEBOOK,
+            group_name="publish",
+            kinds={"parquet"},
+            description=dataset.description,
+            metadata=schema_metadata(dataset.model),
+            freshness_policy=PUBLISHED_FRESHNESS,
+            skippable=True,
+        )
+        for dataset in datasets.ALL
+    ]
+    specs.append(
+        dg.AssetSpec(
+            REPORT,
+            deps=[d.name for d in datasets.ALL],
+            group_name="publish",
+            kinds={"html"},
+            description="The partnerships' report: published/rapport/index.html and one page per "
+            "partnership with its status, counts per peildatum and funding-relevant changes.",
+            skippable=True,
+        )
     )
+    return specs
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            name,
-            deps=_RULEBOOK,
-            group_name="publish",
-            kinds={"parquet", "duckdb"},
-            description=description,
-            metadata=schema_metadata(model),
-            freshness_policy=PUBLISHED_FRESHNESS,
-        )
-        for name, (model, description) in DATASETS.items()
-    ],
-    partitions_def=teldatum_partitions,
+    specs=_specs(),
+    partitions_def=extract_partitions,
     pool=WAREHOUSE_POOL,
 )
 def publication(
-    context: dg.AssetExecutionContext, data_folder: DataFolderResource, warehouse: Warehouse
+    context: dg.AssetExecutionContext,
+    data_folder: DataFolderResource,
+    warehouse: Warehouse,
+    writer_lock: WriterLockResource,
 ):
-    teldatum = date.fromisoformat(context.partition_key)
-    published_dir = data_folder.folder.published_dir
+    peildatum = peildatum_of(context)
+    folder = data_folder.folder
     with warehouse.get_connection() as con:
-        peildatum, tables = wh.load_rulebook_result(con, teldatum)
-        dates = wh.stability_dates(con, teldatum, peildatum)
-        staged = publish.stage_publication(
+        work = extract_work(context, data_folder, con)
+        assert work is not None, "the ingest of this run found work"
+        modes = planner.teldatum_modes(
             con,
-            tables["charged"],
-            tables["niet_toegerekend"],
-            tables["counts"],
+            wh.calendar(con, peildatum),
             peildatum,
-            dates,
-            context.run_id,
+            work.extract.key,
+            context.run.tags.get(REPUBLISH_TAG) == "true",
         )
-        committed = publish.commit_publication(con, staged)
-        publish.export_published(con, published_dir, [teldatum])
-    stability = staged.stabiliteit.to_pylist()[0]
-    common: dict[str, Any] = {
-        "teldatum": teldatum.isoformat(),
-        "peildatum": peildatum.isoformat(),
-        "publication_id": committed.publicatie_id,
-        "content_hash": staged.inhoud_hash,
-    }
+        keys = ExtractKeys(
+            peildatum, work.extract.key, work.reference_key, work.extract.files_json()
+        )
+        outcome = publish_extract(
+            con, folder.root, peildatum, modes, context.run_id, keys, [_write_report]
+        )
+    if outcome.snapshot is None:
+        context.log.info(f"extract {peildatum}: the same content as published; nothing new")
+        return
     summary: dict[str, Any] = {
-        "status": stability["STATUS"],
-        "aantal_ten_laste": stability["AANTAL_TEN_LASTE"],
-        "aantal_nieuw": stability["AANTAL_NIEUW"],
-        "aantal_gewijzigd": stability["AANTAL_GEWIJZIGD"],
-        "aantal_vervallen": stability["AANTAL_VERVALLEN"],
-        "late_mutatie": bool(stability["LATE_MUTATIE"]),
-        "stability": dg.MetadataValue.md(stability_markdown(stability)),
-    }
-    for name, table in (
-        ("dashboard_1b", staged.dashboard_1b),
-        ("dashboard_1a", staged.dashboard_1a),
-        ("niet_toegerekend", staged.niet_toegerekend),
-        ("mutaties", staged.mutaties),
-        ("stabiliteit", staged.stabiliteit),
-    ):
-        extra = summary if name in ("stabiliteit", "dashboard_1a", "dashboard_1b") else {}
-        if name == "dashboard_1b":
-            extra = {**extra, "dagster/column_lineage": lineage.DASHBOARD_1B}
-        yield dg.MaterializeResult(
-            asset_key=name,
-            metadata={**common, **extra, "dagster/row_count": table.num_rows},
+        "peildatum": peildatum.isoformat(),
+        "snapshot": outcome.snapshot.name,
+        "teldata published": ", ".join(str(p.teldatum) for p in outcome.publications) or "none",
+        "late mutations": ", ".join(
+            str(s.teldatum)
+            for s in outcome.staged
+            if s.stabiliteit and s.stabiliteit["LATE_MUTATIE"]
         )
+        or "none",
+        "stability": dg.MetadataValue.md(stability_markdown(outcome)),
+    }
+    manifest = json.loads((outcome.snapshot / "manifest.json").read_text())
+    rows: dict[str, int] = {}
+    for entry in manifest["files"]:
+        name = entry["path"].split("/", 1)[0]
+        rows[name] = rows.get(name, 0) + entry.get("rows", 0)
+    for dataset in datasets.ALL:
+        extra = (
+            {"dagster/column_lineage": lineage.DASHBOARD_1B}
+            if dataset is datasets.DASHBOARD_1B
+            else {}
+        )
+        yield dg.MaterializeResult(
+            asset_key=dataset.name,
+            metadata={**summary, **extra, "dagster/row_count": rows.get(dataset.name, 0)},
+        )
+    pages = len(list((outcome.snapshot / REPORT).glob("*.html")))
+    yield dg.MaterializeResult(
+        asset_key=REPORT,
+        metadata={
+            "pages": pages,
+            "index": dg.MetadataValue.path(str(folder.published_dir / REPORT / "index.html")),
+        },
+    )

@@ -1,32 +1,21 @@
-"""Rulebook: R1-R12 per teldatum, derived from one validated extract, waiting for the checks."""
-
-from datetime import date
+"""Rulebook: R1-R12 for every teldatum on or before the extract, waiting for the checks."""
 
 import dagster as dg
 
+from rod_pipeline import planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
-from rod_pipeline.partitions import PEILDATUM_TAG, teldatum_partitions
-from rod_pipeline.resources import WAREHOUSE_POOL, Warehouse
+from rod_pipeline.assets.common import extract_work, peildatum_of
+from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
+from rod_pipeline.resources import (
+    WAREHOUSE_POOL,
+    DataFolderResource,
+    Warehouse,
+    WriterLockResource,
+)
 from rod_pipeline.rulebook import apply_rulebook
 
-# Every extract may feed a teldatum; which one a run uses is its rod/peildatum tag.
-_FROM_EXTRACT = dg.AllPartitionMapping()
-_UPSTREAM = [
-    dg.AssetDep(key, partition_mapping=_FROM_EXTRACT)
-    for key in ("inschrijvingen", "tlv", "reference_data")
-]
-
-
-def chosen_peildatum(context: dg.AssetExecutionContext, con) -> date:
-    """The run's extract, or the latest validated one when the operator did not name it."""
-    tagged = context.run.tags.get(PEILDATUM_TAG)
-    if tagged:
-        return date.fromisoformat(tagged)
-    validated = wh.validated_peildata(con)
-    if not validated:
-        raise dg.Failure("No validated extract in the warehouse yet: process an extract first.")
-    return validated[-1]
+_UPSTREAM = ["inschrijvingen", "tlv", "reference_data"]
 
 
 @dg.multi_asset(
@@ -36,7 +25,7 @@ def chosen_peildatum(context: dg.AssetExecutionContext, con) -> date:
             deps=_UPSTREAM,
             group_name="rulebook",
             kinds={"duckdb"},
-            description="Special-education enrolments charged to a partnership on the teldatum, "
+            description="Special-education enrolments charged to a partnership on each teldatum, "
             "with why (TLV, previous school, home, location) and the TLV behind each (R1-R10).",
         ),
         dg.AssetSpec(
@@ -56,42 +45,51 @@ def chosen_peildatum(context: dg.AssetExecutionContext, con) -> date:
             "determination, and the pupil base of regular education (R11).",
         ),
     ],
-    partitions_def=teldatum_partitions,
+    partitions_def=extract_partitions,
     pool=WAREHOUSE_POOL,
 )
-def rulebook_results(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    teldatum = date.fromisoformat(context.partition_key)
+def rulebook_results(
+    context: dg.AssetExecutionContext,
+    data_folder: DataFolderResource,
+    warehouse: Warehouse,
+    writer_lock: WriterLockResource,
+):
+    peildatum = peildatum_of(context)
+    rows: dict[str, dict[str, int]] = {"charged": {}, "niet_toegerekend": {}, "counts": {}}
     with warehouse.get_connection() as con:
-        peildatum = chosen_peildatum(context, con)
-        if teldatum > peildatum:
-            raise dg.Failure(
-                f"Teldatum {teldatum} lies after extract {peildatum}: "
-                "it is published from the first extract on or after it."
-            )
-        dates = wh.stability_dates(con, teldatum, peildatum)
+        work = extract_work(context, data_folder, con)
+        assert work is not None, "the ingest of this run found work"
+        modes = planner.teldatum_modes(
+            con,
+            wh.calendar(con, peildatum),
+            peildatum,
+            work.extract.key,
+            context.run.tags.get(REPUBLISH_TAG) == "true",
+        )
         wh.point_views_at_extract(con, peildatum)
-        result = apply_rulebook(con, teldatum, dates.registratiedeadline)
-        tables = {
-            "charged": result.charged,
-            "niet_toegerekend": result.niet_toegerekend,
-            "counts": result.counts,
-        }
-        wh.store_rulebook_result(con, teldatum, peildatum, tables)
-    common = {"peildatum": peildatum.isoformat(), "teldatum": teldatum.isoformat()}
+        for item in modes:
+            teldatum = item.dates.teldatum
+            result = apply_rulebook(con, teldatum, item.dates.registratiedeadline)
+            tables = {
+                "charged": result.charged,
+                "niet_toegerekend": result.niet_toegerekend,
+                "counts": result.counts,
+            }
+            wh.store_rulebook_result(con, teldatum, peildatum, tables)
+            for name, table in tables.items():
+                rows[name][teldatum.isoformat()] = table.num_rows
     for asset_key, name in (
         ("charged_enrolments", "charged"),
         ("uncharged_enrolments", "niet_toegerekend"),
         ("funding_counts", "counts"),
     ):
+        extra = {"dagster/column_lineage": lineage.CHARGED_ENROLMENTS} if name == "charged" else {}
         yield dg.MaterializeResult(
             asset_key=asset_key,
             metadata={
-                **common,
-                "dagster/row_count": tables[name].num_rows,
-                **(
-                    {"dagster/column_lineage": lineage.CHARGED_ENROLMENTS}
-                    if name == "charged"
-                    else {}
-                ),
+                "teldata": ", ".join(rows[name]),
+                **{f"rows {t}": n for t, n in rows[name].items()},
+                "dagster/row_count": sum(rows[name].values()),
+                **extra,
             },
         )

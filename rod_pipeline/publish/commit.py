@@ -1,8 +1,11 @@
-"""Audit and publish: validate a staged publication and append it to the history."""
+"""Audit and commit: validate what one extract staged, then append it to the history in one
+transaction, with the record that the extract was processed. Nothing under published/ is
+touched here (see snapshot.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -13,7 +16,17 @@ import rod_pipeline
 from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.errors import InvalidInputError, StaleStagingError
-from rod_pipeline.publish.stage import StagedPublication, refuse_older_peildatum
+from rod_pipeline.publish.stage import Mode, Staged, becomes_final, clear_staged
+
+
+@dataclass(frozen=True)
+class ExtractKeys:
+    """What an extract was processed from (the planner's fingerprint of it)."""
+
+    peildatum: date
+    extract_sleutel: str
+    referentie_sleutel: str
+    bestanden: str  # JSON: file name -> [size, mtime_ns, sha256]
 
 
 def validate_table(dataset: datasets.Dataset, table: pyarrow.Table) -> None:
@@ -29,65 +42,145 @@ def validate_table(dataset: datasets.Dataset, table: pyarrow.Table) -> None:
         raise InvalidInputError(f"{dataset.name} fails its schema: {summary}") from None
 
 
-def validate_staged(staged: StagedPublication) -> None:
-    """Validate every staged table against its Pandera model."""
-    for dataset, table in staged.tables().items():
-        validate_table(dataset, table)
+def staged_rows(
+    con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, teldatum: date
+) -> pyarrow.Table:
+    return history.dataset_rows(
+        con, dataset, history.staging_table(dataset), "TELDATUM = ?", [teldatum]
+    )
 
 
-def _check_still_staged(con: duckdb.DuckDBPyConnection, staged: StagedPublication) -> None:
-    previous = refuse_older_peildatum(con, staged.teldatum, staged.peildatum)
-    if (previous.publicatie_id if previous else None) != staged.vorige_publicatie_id:
-        raise StaleStagingError(
-            f"teldatum {staged.teldatum}: another publication was committed after this one was "
-            "staged; stage it again"
-        )
+def _validate(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
+    chosen = (
+        (datasets.AFWIJKINGEN_NA_DEFINITIEF,)
+        if staged.mode is Mode.AFWIJKINGEN
+        else datasets.PUBLICATION
+    )
+    for dataset in chosen:
+        validate_table(dataset, staged_rows(con, dataset, staged.teldatum))
+
+
+def _check_still_staged(con: duckdb.DuckDBPyConnection, staged: Staged, run_id: str) -> None:
     found = con.execute(
         f"SELECT PEILDATUM, RUN_ID, INHOUD_HASH FROM {history.STAGED} WHERE TELDATUM = ?",
         [staged.teldatum],
     ).fetchall()
-    if found != [(staged.peildatum, staged.run_id, staged.inhoud_hash)]:
+    if found != [(staged.peildatum, run_id, staged.inhoud_hash)]:
         raise StaleStagingError(
-            f"teldatum {staged.teldatum}: the staging tables hold another staged publication "
-            f"than run {staged.run_id}; stage it again"
+            f"teldatum {staged.teldatum}: the staging tables hold another run's work; run again"
         )
 
 
-def commit_publication(
-    con: duckdb.DuckDBPyConnection, staged: StagedPublication
+def _copy(con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, key: int, teldatum) -> None:
+    con.execute(
+        f"INSERT INTO {history.history_table(dataset)} "
+        f"SELECT ?, {history.column_list(dataset)} FROM {history.staging_table(dataset)} "
+        "WHERE TELDATUM = ?",
+        [key, teldatum],
+    )
+
+
+def _commit_publication(
+    con: duckdb.DuckDBPyConnection, staged: Staged, run_id: str, keys: ExtractKeys, now
 ) -> history.Publication:
-    """Append the staged publication to the history in one transaction; it becomes the
-    teldatum's current publication. Nothing under published/ is touched (see export_published).
-
-    Raises InvalidInputError when a staged table fails its schema, OlderPeildatumError when the
-    teldatum is published at a later peildatum, StaleStagingError when the staging tables or the
-    history changed since staging.
-    """
-    validate_staged(staged)
-    with atomic.transaction(con):
-        _check_still_staged(con, staged)
-        publication = history.Publication(
-            publicatie_id=history.query_value(
-                con, f"SELECT coalesce(max(PUBLICATIE_ID), 0) + 1 FROM {history.PUBLICATIONS}"
-            ),
-            teldatum=staged.teldatum,
-            peildatum=staged.peildatum,
-            run_id=staged.run_id,
-            gepubliceerd_op=datetime.now(UTC).replace(tzinfo=None),
-            inhoud_hash=staged.inhoud_hash,
-            code_versie=rod_pipeline.__version__,
-            rulebook_versie=rod_pipeline.RULEBOOK_VERSION,
-            ingetrokken_op=None,
-        )
-        con.execute(
-            f"INSERT INTO {history.PUBLICATIONS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(vars(publication).values()),
-        )
-        for dataset in datasets.ALL:
-            con.execute(
-                f"INSERT INTO {history.history_table(dataset)} "
-                f"SELECT ?, {history.column_list(dataset)} FROM {history.staging_table(dataset)} "
-                "WHERE TELDATUM = ?",
-                [publication.publicatie_id, staged.teldatum],
-            )
+    final = becomes_final(con, staged)
+    teldatum, peildatum = staged.teldatum, staged.peildatum
+    # S4: the extract's earlier publication of T is replaced; S8: a final publication voids
+    # the publications of T after it.
+    replaced = "PEILDATUM > ?" if final else "PEILDATUM = ?"
+    con.execute(
+        f"UPDATE {history.PUBLICATIONS} SET VERVANGEN_OP = ? "
+        f"WHERE TELDATUM = ? AND {history.CURRENT} AND (PEILDATUM = ? OR {replaced})",
+        [now, teldatum, peildatum, peildatum],
+    )
+    assert staged.stabiliteit is not None
+    publication = history.Publication(
+        publicatie_id=history.next_id(con, history.PUBLICATIONS, "PUBLICATIE_ID"),
+        teldatum=teldatum,
+        peildatum=peildatum,
+        run_id=run_id,
+        gepubliceerd_op=now,
+        inhoud_hash=staged.inhoud_hash,
+        code_versie=rod_pipeline.__version__,
+        rulebook_versie=rod_pipeline.RULEBOOK_VERSION,
+        extract_sleutel=keys.extract_sleutel,
+        vorige_publicatie_id=staged.vorige_publicatie_id,
+        finaal=final,
+        heropend_reden=staged.stabiliteit["HEROPEND_REDEN"],
+        ingetrokken_op=None,
+        vervangen_op=None,
+    )
+    con.execute(
+        f"INSERT INTO {history.PUBLICATIONS} VALUES ({', '.join('?' for _ in range(14))})",
+        list(vars(publication).values()),
+    )
+    for dataset in datasets.PUBLICATION:
+        _copy(con, dataset, publication.publicatie_id, teldatum)
+    con.execute(
+        f"UPDATE {history.REOPENINGS} SET PUBLICATIE_ID = ? "
+        "WHERE TELDATUM = ? AND PUBLICATIE_ID IS NULL",
+        [publication.publicatie_id, teldatum],
+    )
     return publication
+
+
+def _commit_afwijkingen(
+    con: duckdb.DuckDBPyConnection, staged: Staged, run_id: str, now: datetime
+) -> None:
+    con.execute(
+        f"UPDATE {history.AFWIJKINGEN} SET VERVANGEN_OP = ? "
+        "WHERE TELDATUM = ? AND VERVANGEN_OP IS NULL",
+        [now, staged.teldatum],
+    )
+    afwijking_id = history.next_id(con, history.AFWIJKINGEN, "AFWIJKING_ID")
+    assert staged.vorige_publicatie_id is not None
+    con.execute(
+        f"INSERT INTO {history.AFWIJKINGEN} VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+        [
+            afwijking_id,
+            staged.teldatum,
+            staged.peildatum,
+            staged.vorige_publicatie_id,
+            staged.inhoud_hash,
+            run_id,
+            now,
+        ],
+    )
+    _copy(con, datasets.AFWIJKINGEN_NA_DEFINITIEF, afwijking_id, staged.teldatum)
+
+
+def commit_extract(
+    con: duckdb.DuckDBPyConnection, staged: list[Staged], run_id: str, keys: ExtractKeys
+) -> list[history.Publication]:
+    """Commit everything one extract staged, and the record that it was processed, in one
+    transaction. Returns the new publications.
+
+    Raises InvalidInputError when a staged table fails its schema and StaleStagingError when
+    the staging tables hold another run's work (nothing is committed then).
+    """
+    for item in staged:
+        _validate(con, item)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    published = []
+    with atomic.transaction(con):
+        for item in staged:
+            _check_still_staged(con, item, run_id)
+            if item.mode is Mode.PUBLISH:
+                published.append(_commit_publication(con, item, run_id, keys, now))
+            else:
+                _commit_afwijkingen(con, item, run_id, now)
+        con.execute(
+            f"INSERT INTO {history.EXTRACTS} VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                keys.peildatum,
+                keys.extract_sleutel,
+                keys.referentie_sleutel,
+                rod_pipeline.RULEBOOK_VERSION,
+                keys.bestanden,
+                run_id,
+                now,
+            ],
+        )
+        for item in staged:
+            clear_staged(con, item.teldatum)
+    return published

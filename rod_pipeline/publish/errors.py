@@ -1,21 +1,23 @@
 """Why publishing refused to go on; messages name files, columns and counts, never pupils."""
 
+from rod_pipeline.errors import OperatorError
 
-class PublishError(Exception):
+
+class PublishError(OperatorError):
     """Base class: nothing was published; what was published before stays as it was."""
 
 
 class InvalidInputError(PublishError):
-    """The rulebook's tables do not have the shape publishing needs."""
-
-
-class OlderPeildatumError(PublishError):
-    """A peildatum older than the teldatum's current publication cannot be published."""
+    """The rulebook's tables do not have the shape publishing needs (a pipeline bug)."""
 
 
 class StaleStagingError(PublishError):
-    """The staged publication no longer matches the warehouse; stage it again."""
+    """The staging tables hold another run's work."""
 
 
 class NothingToRollBackError(PublishError):
     """There is no publication to withdraw."""
+
+
+class NotFinalError(PublishError):
+    """Only a final teldatum can be reopened."""

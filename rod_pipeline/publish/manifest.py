@@ -1,7 +1,7 @@
-"""manifest.json: what the current publications were made from and what they hold.
+"""manifest.json: what a snapshot of published/ was made from and what it holds.
 
-Written last in every export, so a manifest always describes files already in place. It holds
-file names, counts and hashes only: no pupil numbers.
+Written last into a snapshot, so it describes files already in place. It holds file names,
+counts and hashes only: no pupil numbers. Its fields are documented in DATASETS.md (FIELDS).
 """
 
 from __future__ import annotations
@@ -14,23 +14,41 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 
+import rod_pipeline
 from rod_pipeline import atomic
-from rod_pipeline.publish import datasets, files, history
+from rod_pipeline.publish import history
+
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
+
+# Field -> meaning; DATASETS.md prints this table, so the two cannot drift apart.
+FIELDS = {
+    "format_version": "version of this manifest's layout (2)",
+    "snapshot": "name of the snapshot folder published/ points at (state/snapshots/NAME)",
+    "run_id": "the run that made this snapshot (Dagster run id; a CLI run is a Dagster run too)",
+    "code_version": "rod-pipeline version of that run",
+    "rulebook_version": "version of the rulebook (DOMAIN.md R1-R12, S1-S9) of that run",
+    "teldata": "per teldatum: its current publication (publication_id, peildatum, status, "
+    "final, run_id, content_hash, input_files with sha256 and rows read/accepted/quarantined, "
+    "accepted_gates with the operator's reason) and its afwijkingen after DEFINITIEF",
+    "files": "every file of the snapshot but this one: path, rows (Parquet) and sha256",
+    "content_hash": "INHOUD_HASH: sha256 over the sorted rows (as JSON) of 1b, 1a and "
+    "niet_toegerekend of a publication, so the same content gives the same hash whatever the "
+    "file bytes",
+    "bron": "publication and afwijking ids shown, for the pipeline's own consistency check",
+}
 
 
-def _file_entry(published_dir: Path, path: Path) -> dict[str, Any]:
-    return {
-        "path": path.relative_to(published_dir).as_posix(),
-        "rows": pq.read_metadata(path).num_rows,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-    }
+def _file_entry(snapshot: Path, path: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": path.relative_to(snapshot).as_posix()}
+    if path.suffix == ".parquet":
+        entry["rows"] = pq.read_metadata(path).num_rows
+    entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return entry
 
 
 def _input_files(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[str, Any]]:
-    """The ingest layer's record of the extract's files (absent in a warehouse without it)."""
-    if not history.query_value(
-        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'input_files'"
-    ):
+    if not history.table_exists(con, "main", "input_files"):
         return []
     rows = con.execute(
         """SELECT BESTAND, SHA256, RIJEN_GELEZEN, RIJEN_GEACCEPTEERD, RIJEN_GEQUARANTAINEERD
@@ -41,53 +59,53 @@ def _input_files(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[st
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def build_manifest(con: duckdb.DuckDBPyConnection, published_dir: Path) -> dict[str, Any]:
-    """The manifest for what is in published/ now (the files are read for rows and hashes)."""
-    current = history.latest_publications(con)
-    status = {row["TELDATUM"]: row["STATUS"] for row in history.latest_stabiliteit(con).to_pylist()}
-    teldata = [
-        {
-            "teldatum": publication.teldatum.isoformat(),
-            "publication_id": publication.publicatie_id,
-            "peildatum": publication.peildatum.isoformat(),
-            "run_id": publication.run_id,
-            "status": status.get(publication.teldatum),
-            "content_hash": publication.inhoud_hash,
-            "files": [
-                _file_entry(published_dir, path)
-                for dataset in datasets.PER_TELDATUM
-                for path in files.teldatum_files(published_dir, dataset, publication.teldatum)
-            ],
-        }
-        for publication in current
-    ]
-    stabiliteit = files.stabiliteit_file(published_dir)
-    manifest: dict[str, Any] = {
-        "peildatum": None,
-        "run_id": None,
-        "code_version": None,
-        "rulebook_version": None,
-        "published_at": None,
-        "input_files": [],
+def _accepted_gates(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[str, Any]]:
+    from rod_pipeline import contract
+
+    accepted = getattr(contract, "accepted_gates", None)
+    return list(accepted(con, peildatum)) if accepted else []
+
+
+def build_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) -> dict[str, Any]:
+    afwijkingen = {a.teldatum: a for a in history.current_afwijkingen(con)}
+    teldata = []
+    for publication in history.latest_publications(con):
+        stabiliteit = history.stabiliteit_of(con, publication.publicatie_id)
+        afwijking = afwijkingen.get(publication.teldatum)
+        teldata.append(
+            {
+                "teldatum": publication.teldatum.isoformat(),
+                "publication_id": publication.publicatie_id,
+                "peildatum": publication.peildatum.isoformat(),
+                "status": stabiliteit["STATUS"],
+                "final": publication.finaal,
+                "run_id": publication.run_id,
+                "content_hash": publication.inhoud_hash,
+                "input_files": _input_files(con, publication.peildatum),
+                "accepted_gates": _accepted_gates(con, publication.peildatum),
+                "afwijkingen": None
+                if afwijking is None
+                else {"peildatum": afwijking.peildatum.isoformat(), "id": afwijking.afwijking_id},
+            }
+        )
+    files = sorted(
+        (p for p in snapshot.rglob("*") if p.is_file() and p.name != MANIFEST),
+        key=lambda p: p.as_posix(),
+    )
+    return {
+        "format_version": FORMAT_VERSION,
+        "snapshot": snapshot.name.split("-")[-1],
+        "run_id": run_id,
+        "code_version": rod_pipeline.__version__,
+        "rulebook_version": rod_pipeline.RULEBOOK_VERSION,
         "teldata": teldata,
-        "stabiliteit": _file_entry(published_dir, stabiliteit) if stabiliteit.is_file() else None,
-        "catalog": files.CATALOG,
+        "files": [_file_entry(snapshot, path) for path in files],
+        "bron": history.current_ids(con),
     }
-    if current:
-        latest = max(current, key=lambda publication: publication.publicatie_id)
-        manifest |= {
-            "peildatum": latest.peildatum.isoformat(),
-            "run_id": latest.run_id,
-            "code_version": latest.code_versie,
-            "rulebook_version": latest.rulebook_versie,
-            "published_at": latest.gepubliceerd_op.isoformat() + "Z",
-            "input_files": _input_files(con, latest.peildatum),
-        }
-    return manifest
 
 
-def write_manifest(con: duckdb.DuckDBPyConnection, published_dir: Path) -> dict[str, Any]:
-    manifest = build_manifest(con, published_dir)
+def write_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) -> dict[str, Any]:
+    manifest = build_manifest(con, snapshot, run_id)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    atomic.write_bytes(published_dir / files.MANIFEST, text.encode())
+    atomic.write_bytes(snapshot / MANIFEST, text.encode())
     return manifest

@@ -1,93 +1,90 @@
-"""Write: stage a publication of one teldatum next to the previous one, so it can be audited.
+"""Write: stage what one extract makes of one teldatum, next to what was published, for audit.
 
-The previous publication is the latest one of the same teldatum not withdrawn, whatever its
-peildatum: a rerun on unchanged input compares with itself and is all ONGEWIJZIGD.
+Two modes (DOMAIN.md S4-S8):
+- PUBLISH: a new publication of T at P, compared (S5) with the current publication of T before
+  P, never with itself. When the current publication at P has the same content and the same
+  predecessor, nothing is staged: the same files publish nothing new (S4).
+- AFWIJKINGEN: T is final (S8). Its publication stays; the extract is compared with the final
+  publication and the differences are staged as afwijkingen_na_definitief.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
+from typing import Any
 
 import duckdb
-import pyarrow
 
 from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.content_hash import content_hash
-from rod_pipeline.publish.errors import InvalidInputError, OlderPeildatumError
-from rod_pipeline.rulebook.calendar import StabilityDates
+from rod_pipeline.publish.errors import InvalidInputError
+from rod_pipeline.rulebook.calendar import DEFINITIEF, StabilityDates
 
-# What the rulebook hands over: the published columns minus those publishing derives.
-CHARGED_COLUMNS = [c for c in datasets.DASHBOARD_1B.columns if c not in ("PEILDATUM", "MUTATIE")]
-NIET_TOEGEREKEND_COLUMNS = [c for c in datasets.NIET_TOEGEREKEND.columns if c != "PEILDATUM"]
-COUNTS_COLUMNS = [c for c in datasets.DASHBOARD_1A.columns if c not in ("PEILDATUM", "VERSCHIL")]
-
-_TEMP_TABLES = ("publish_charged", "publish_counts", "publish_niet_toegerekend", "publish_diff")
 _KEY_1B = ("SAMENWERKINGSVERBAND", "INSCHRIJVING_ID")
-_COMPARED_1B = sorted(c for c in CHARGED_COLUMNS if c not in _KEY_1B)
+# Compared in the order of the dashboard 1b columns (CONTRACT: GEWIJZIGDE_KOLOMMEN).
+COMPARED_1B = [
+    c
+    for c in datasets.DASHBOARD_1B.columns
+    if c not in (*_KEY_1B, "TELDATUM", "PEILDATUM", "MUTATIE")
+]
+# S6: a change in these columns changes who pays for what.
+FUNDING_COLUMNS = ("BEKOSTIGINGSCATEGORIE", "WIJZE_VAN_BEPALING_SWV")
+_TEMP_TABLES = ("publish_charged", "publish_counts", "publish_niet_toegerekend", "publish_diff")
+
+
+class Mode(Enum):
+    PUBLISH = "PUBLICEREN"
+    AFWIJKINGEN = "AFWIJKINGEN"
 
 
 @dataclass(frozen=True)
-class StagedPublication:
-    """A publication in the staging tables, not yet committed; the tables as Arrow too."""
+class RulebookTables:
+    """Relations in the connection holding the rulebook's output for one teldatum."""
+
+    charged: str
+    niet_toegerekend: str
+    counts: str
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What was staged for one teldatum; `stabiliteit` only for a publication."""
 
     teldatum: date
     peildatum: date
-    run_id: str
+    mode: Mode
     inhoud_hash: str
     vorige_publicatie_id: int | None
-    dashboard_1b: pyarrow.Table
-    dashboard_1a: pyarrow.Table
-    niet_toegerekend: pyarrow.Table
-    mutaties: pyarrow.Table
-    stabiliteit: pyarrow.Table
-
-    def tables(self) -> dict[datasets.Dataset, pyarrow.Table]:
-        return {
-            datasets.DASHBOARD_1B: self.dashboard_1b,
-            datasets.DASHBOARD_1A: self.dashboard_1a,
-            datasets.NIET_TOEGEREKEND: self.niet_toegerekend,
-            datasets.MUTATIES: self.mutaties,
-            datasets.STABILITEIT: self.stabiliteit,
-        }
+    mutations: dict[str, int]  # NIEUW / GEWIJZIGD / VERVALLEN / BEKOSTIGINGSRELEVANT
+    stabiliteit: dict[str, Any] | None
 
 
-def refuse_older_peildatum(
-    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date
-) -> history.Publication | None:
-    """The current publication of the teldatum; raises when `peildatum` is older than its."""
-    previous = history.latest_publication(con, teldatum)
-    if previous is not None and peildatum < previous.peildatum:
-        raise OlderPeildatumError(
-            f"teldatum {teldatum}: peildatum {peildatum} is older than the published peildatum "
-            f"{previous.peildatum}; publish a newer extract, or roll back the newer publication "
-            "first"
-        )
-    return previous
+def _input_columns(dataset: datasets.Dataset, derived: tuple[str, ...]) -> list[str]:
+    return [c for c in dataset.columns if c not in derived]
 
 
-def _load_input(
-    con: duckdb.DuckDBPyConnection, name: str, table: pyarrow.Table, columns: list[str]
-) -> str:
-    """Copy an input table into a temp table with the published types, in canonical order."""
-    missing = [c for c in columns if c not in table.column_names]
+CHARGED_COLUMNS = _input_columns(datasets.DASHBOARD_1B, ("PEILDATUM", "MUTATIE"))
+NIET_TOEGEREKEND_COLUMNS = _input_columns(datasets.NIET_TOEGEREKEND, ("PEILDATUM",))
+COUNTS_COLUMNS = _input_columns(datasets.DASHBOARD_1A, ("PEILDATUM", "VERSCHIL"))
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, dataset: datasets.Dataset, columns
+) -> None:
+    """Copy one teldatum's rulebook rows into a temp table with the published types."""
+    have = {row[0] for row in con.execute(f"DESCRIBE {source}").fetchall()}
+    missing = [c for c in columns if c not in have]
     if missing:
-        raise InvalidInputError(f"input table {name} lacks columns: {', '.join(missing)}")
-    types = {**datasets.DASHBOARD_1B.duckdb_types, **datasets.DASHBOARD_1A.duckdb_types}
-    types |= datasets.NIET_TOEGEREKEND.duckdb_types
-    view, target = f"publish_input_{name}", f"publish_{name}"
-    con.register(view, table)
-    try:
-        casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {casts} FROM {view}")
-    finally:
-        con.unregister(view)
-    return target
+        raise InvalidInputError(f"{source} lacks columns: {', '.join(missing)}")
+    casts = ", ".join(f"CAST({c} AS {dataset.duckdb_types[c]}) AS {c}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {casts} FROM {source}")
 
 
-def _check_teldatum(con: duckdb.DuckDBPyConnection, tables: list[str], teldatum: date) -> None:
-    for table in tables:
+def _check_teldatum(con: duckdb.DuckDBPyConnection, teldatum: date) -> None:
+    for table in ("publish_charged", "publish_counts", "publish_niet_toegerekend"):
         wrong = history.query_value(
             con, f"SELECT count(*) FROM {table} WHERE TELDATUM IS DISTINCT FROM ?", [teldatum]
         )
@@ -97,11 +94,17 @@ def _check_teldatum(con: duckdb.DuckDBPyConnection, tables: list[str], teldatum:
             )
 
 
-def _diff_1b(con: duckdb.DuckDBPyConnection, previous_id: int | None) -> None:
-    """publish_diff: per key of the current or previous 1b, MUTATIE and GEWIJZIGDE_KOLOMMEN."""
+def _diff(con: duckdb.DuckDBPyConnection, baseline_id: int | None) -> None:
+    """publish_diff: per key of the current or the baseline 1b, the mutation (S5, S6)."""
     changed = ", ".join(
-        f"CASE WHEN c.{col} IS DISTINCT FROM p.{col} THEN '{col}' END" for col in _COMPARED_1B
+        f"CASE WHEN c.{col} IS DISTINCT FROM p.{col} THEN '{col}' END" for col in COMPARED_1B
     )
+    previous_values = ", ".join(
+        f"CASE WHEN c.{col} IS DISTINCT FROM p.{col} "
+        f"THEN '{col}=' || coalesce(CAST(p.{col} AS VARCHAR), '') END"
+        for col in COMPARED_1B
+    )
+    funding = " OR ".join(f"list_contains(CHANGED_LIST, '{col}')" for col in FUNDING_COLUMNS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE publish_diff AS
         WITH previous AS (
@@ -109,22 +112,65 @@ def _diff_1b(con: duckdb.DuckDBPyConnection, previous_id: int | None) -> None:
         ), joined AS (
             SELECT coalesce(c.SAMENWERKINGSVERBAND, p.SAMENWERKINGSVERBAND) AS SAMENWERKINGSVERBAND,
                    coalesce(c.INSCHRIJVING_ID, p.INSCHRIJVING_ID) AS INSCHRIJVING_ID,
+                   coalesce(c.ONDERWIJSNUMMER, p.ONDERWIJSNUMMER) AS ONDERWIJSNUMMER,
                    c.INSCHRIJVING_ID IS NOT NULL AS IN_CURRENT,
                    p.INSCHRIJVING_ID IS NOT NULL AS IN_PREVIOUS,
-                   concat_ws(',', {changed}) AS CHANGED
+                   [x FOR x IN [{changed}] IF x IS NOT NULL] AS CHANGED_LIST,
+                   concat_ws('; ', {previous_values}) AS PREVIOUS_VALUES
             FROM publish_charged c FULL OUTER JOIN previous p
               ON c.SAMENWERKINGSVERBAND = p.SAMENWERKINGSVERBAND
              AND c.INSCHRIJVING_ID = p.INSCHRIJVING_ID
+        ), classified AS (
+            SELECT *,
+                   CASE WHEN NOT IN_PREVIOUS THEN 'NIEUW'
+                        WHEN NOT IN_CURRENT THEN 'VERVALLEN'
+                        WHEN len(CHANGED_LIST) > 0 THEN 'GEWIJZIGD'
+                        ELSE 'ONGEWIJZIGD' END AS MUTATIE
+            FROM joined
         )
-        SELECT SAMENWERKINGSVERBAND, INSCHRIJVING_ID,
-               CASE WHEN NOT IN_PREVIOUS THEN 'NIEUW'
-                    WHEN NOT IN_CURRENT THEN 'VERVALLEN'
-                    WHEN CHANGED <> '' THEN 'GEWIJZIGD'
-                    ELSE 'ONGEWIJZIGD' END AS MUTATIE,
-               CASE WHEN IN_CURRENT AND IN_PREVIOUS AND CHANGED <> '' THEN CHANGED END
-                   AS GEWIJZIGDE_KOLOMMEN
-        FROM joined""",
-        [previous_id],
+        SELECT SAMENWERKINGSVERBAND, INSCHRIJVING_ID, ONDERWIJSNUMMER, MUTATIE,
+               MUTATIE IN ('NIEUW', 'VERVALLEN') OR (MUTATIE = 'GEWIJZIGD' AND ({funding}))
+                   AS BEKOSTIGINGSRELEVANT,
+               -- S5: a pupil whose charge moved is VERVALLEN at one partnership and NIEUW at
+               -- the other; each names the other.
+               CASE MUTATIE
+                   WHEN 'NIEUW' THEN min(SAMENWERKINGSVERBAND) FILTER (MUTATIE = 'VERVALLEN')
+                       OVER (PARTITION BY ONDERWIJSNUMMER)
+                   WHEN 'VERVALLEN' THEN min(SAMENWERKINGSVERBAND) FILTER (MUTATIE = 'NIEUW')
+                       OVER (PARTITION BY ONDERWIJSNUMMER)
+               END AS ANDER_SAMENWERKINGSVERBAND,
+               CASE WHEN MUTATIE = 'GEWIJZIGD' THEN array_to_string(CHANGED_LIST, ',') END
+                   AS GEWIJZIGDE_KOLOMMEN,
+               CASE WHEN MUTATIE = 'GEWIJZIGD' THEN PREVIOUS_VALUES END AS VORIGE_WAARDEN
+        FROM classified""",
+        [baseline_id],
+    )
+
+
+def _mutation_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = dict(
+        con.execute("SELECT MUTATIE, count(*) FROM publish_diff GROUP BY MUTATIE").fetchall()
+    )
+    counts["BEKOSTIGINGSRELEVANT"] = int(
+        history.query_value(con, "SELECT count(*) FROM publish_diff WHERE BEKOSTIGINGSRELEVANT")
+    )
+    return {k: int(v) for k, v in counts.items()}
+
+
+def _insert_mutations(
+    con: duckdb.DuckDBPyConnection,
+    dataset: datasets.Dataset,
+    teldatum: date,
+    peildatum: date,
+    baseline_peildatum: date | None,
+) -> None:
+    con.execute(
+        f"""INSERT INTO {history.staging_table(dataset)} ({history.column_list(dataset)})
+            SELECT ?::DATE, ?::DATE, ?::DATE, SAMENWERKINGSVERBAND, INSCHRIJVING_ID,
+                   ONDERWIJSNUMMER, MUTATIE, BEKOSTIGINGSRELEVANT, ANDER_SAMENWERKINGSVERBAND,
+                   GEWIJZIGDE_KOLOMMEN, VORIGE_WAARDEN
+            FROM publish_diff WHERE MUTATIE <> 'ONGEWIJZIGD'""",
+        [teldatum, peildatum, baseline_peildatum],
     )
 
 
@@ -144,23 +190,11 @@ def _insert_1b(con: duckdb.DuckDBPyConnection, peildatum: date) -> None:
     )
 
 
-def _insert_mutaties(
-    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, previous_peildatum: date | None
-) -> None:
-    con.execute(
-        f"""INSERT INTO {history.staging_table(datasets.MUTATIES)}
-            SELECT ?::DATE, ?::DATE, ?::DATE, SAMENWERKINGSVERBAND, INSCHRIJVING_ID, MUTATIE,
-                   GEWIJZIGDE_KOLOMMEN
-            FROM publish_diff WHERE MUTATIE <> 'ONGEWIJZIGD'""",
-        [teldatum, peildatum, previous_peildatum],
-    )
-
-
 def _insert_1a(
-    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, previous_id: int | None
+    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, baseline_id: int | None
 ) -> None:
-    """VERSCHIL against the previous publication (a combination absent there counted 0); a
-    TEN_LASTE combination that vanished gets AANTAL 0 and a negative VERSCHIL."""
+    """VERSCHIL against the baseline (a combination absent there counted 0); a TEN_LASTE
+    combination that vanished gets AANTAL 0 and a negative VERSCHIL."""
     con.execute(
         f"""INSERT INTO {history.staging_table(datasets.DASHBOARD_1A)}
         WITH previous AS (
@@ -183,7 +217,7 @@ def _insert_1a(
             WHERE c.SAMENWERKINGSVERBAND = p.SAMENWERKINGSVERBAND AND c.TELLING = p.TELLING
               AND c.BEKOSTIGINGSCATEGORIE = p.BEKOSTIGINGSCATEGORIE
               AND c.WIJZE_VAN_BEPALING_SWV IS NOT DISTINCT FROM p.WIJZE_VAN_BEPALING_SWV)""",
-        {"id": previous_id, "peildatum": peildatum, "teldatum": teldatum},
+        {"id": baseline_id, "peildatum": peildatum, "teldatum": teldatum},
     )
 
 
@@ -199,44 +233,40 @@ def _insert_niet_toegerekend(con: duckdb.DuckDBPyConnection, peildatum: date) ->
 
 
 def _stabiliteit_row(
-    con: duckdb.DuckDBPyConnection,
     peildatum: date,
     dates: StabilityDates,
     inhoud_hash: str,
-    previous: history.Publication | None,
-) -> dict[str, object]:
-    mutations = dict(
-        con.execute("SELECT MUTATIE, count(*) FROM publish_diff GROUP BY MUTATIE").fetchall()
-    )
-    unchanged = previous is not None and previous.inhoud_hash == inhoud_hash
-    unchanged_since = peildatum
-    if previous is not None and unchanged:
-        unchanged_since = history.query_value(
-            con,
-            f"SELECT ONGEWIJZIGD_SINDS FROM {history.history_table(datasets.STABILITEIT)} "
-            "WHERE PUBLICATIE_ID = ?",
-            [previous.publicatie_id],
-        )
+    mutations: dict[str, int],
+    baseline: dict[str, Any] | None,
+    heropend_reden: str | None,
+) -> dict[str, Any]:
+    """S7: the first publication counts every row as new, and as a funding-relevant change."""
+    relevant = mutations.get("BEKOSTIGINGSRELEVANT", 0)
+    changed = sum(mutations.get(k, 0) for k in ("NIEUW", "GEWIJZIGD", "VERVALLEN"))
     return {
         "TELDATUM": dates.teldatum,
         "PEILDATUM": peildatum,
         "STATUS": dates.status(peildatum),
         "REGISTRATIEDEADLINE": dates.registratiedeadline,
         "EINDE_BEZWAARTERMIJN": dates.einde_bezwaartermijn,
-        "AANTAL_TEN_LASTE": mutations.get("NIEUW", 0)
-        + mutations.get("GEWIJZIGD", 0)
-        + mutations.get("ONGEWIJZIGD", 0),
+        "AANTAL_TEN_LASTE": sum(mutations.get(k, 0) for k in ("NIEUW", "GEWIJZIGD", "ONGEWIJZIGD")),
         "AANTAL_NIEUW": mutations.get("NIEUW", 0),
         "AANTAL_GEWIJZIGD": mutations.get("GEWIJZIGD", 0),
         "AANTAL_VERVALLEN": mutations.get("VERVALLEN", 0),
-        "ONGEWIJZIGD_SINDS": unchanged_since,
-        # A late mutation: a change against an earlier publication, on or after the deadline.
-        "LATE_MUTATIE": previous is not None and not unchanged and dates.is_late(peildatum),
+        "AANTAL_BEKOSTIGINGSRELEVANT": relevant,
+        "ONGEWIJZIGD_SINDS": peildatum
+        if baseline is None or changed
+        else baseline["ONGEWIJZIGD_SINDS"],
+        "BEKOSTIGING_ONGEWIJZIGD_SINDS": peildatum
+        if baseline is None or relevant
+        else baseline["BEKOSTIGING_ONGEWIJZIGD_SINDS"],
+        "LATE_MUTATIE": dates.is_late(peildatum) and relevant > 0,
+        "HEROPEND_REDEN": heropend_reden,
         "INHOUD_HASH": inhoud_hash,
     }
 
 
-def _insert_stabiliteit(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
+def _insert_stabiliteit(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
     columns = datasets.STABILITEIT.columns
     con.execute(
         f"INSERT INTO {history.staging_table(datasets.STABILITEIT)} ({', '.join(columns)}) "
@@ -245,93 +275,150 @@ def _insert_stabiliteit(con: duckdb.DuckDBPyConnection, row: dict[str, object]) 
     )
 
 
-def _replace_staged(
+def clear_staged(con: duckdb.DuckDBPyConnection, teldatum: date | None = None) -> None:
+    """Empty the staging tables (of one teldatum)."""
+    where, params = ("TELDATUM = ?", [teldatum]) if teldatum else ("true", [])
+    for dataset in datasets.ALL:
+        if dataset.stored:
+            con.execute(f"DELETE FROM {history.staging_table(dataset)} WHERE {where}", params)
+    con.execute(f"DELETE FROM {history.STAGED} WHERE {where}", params)
+
+
+def baseline_for(
+    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date
+) -> history.Publication | None:
+    """S4/S5: the current publication of T before P; a publication at P itself is replaced."""
+    before = [p for p in history.current_publications(con, teldatum) if p.peildatum < peildatum]
+    return before[-1] if before else None
+
+
+def stage_teldatum(
     con: duckdb.DuckDBPyConnection,
-    teldatum: date,
-    peildatum: date,
-    run_id: str,
-    inhoud_hash: str,
-    previous: history.Publication | None,
-    stabiliteit: dict[str, object],
-) -> None:
-    """Replace what was staged for the teldatum, in one transaction."""
-    previous_id = previous.publicatie_id if previous else None
-    with atomic.transaction(con):
-        for dataset in datasets.ALL:
-            con.execute(
-                f"DELETE FROM {history.staging_table(dataset)} WHERE TELDATUM = ?", [teldatum]
-            )
-        con.execute(f"DELETE FROM {history.STAGED} WHERE TELDATUM = ?", [teldatum])
-        _insert_1b(con, peildatum)
-        _insert_mutaties(con, teldatum, peildatum, previous.peildatum if previous else None)
-        _insert_1a(con, teldatum, peildatum, previous_id)
-        _insert_niet_toegerekend(con, peildatum)
-        _insert_stabiliteit(con, stabiliteit)
-        con.execute(
-            f"INSERT INTO {history.STAGED} VALUES (?, ?, ?, ?, ?)",
-            [teldatum, peildatum, run_id, inhoud_hash, previous_id],
-        )
-
-
-def read_staged(
-    con: duckdb.DuckDBPyConnection, dataset: datasets.Dataset, teldatum: date
-) -> pyarrow.Table:
-    """The staged rows of one dataset and teldatum, in published order."""
-    return history.dataset_rows(con, dataset, history.staging_table(dataset), "TELDATUM", teldatum)
-
-
-def stage_publication(
-    con: duckdb.DuckDBPyConnection,
-    charged: pyarrow.Table,
-    niet_toegerekend: pyarrow.Table,
-    counts: pyarrow.Table,
+    tables: RulebookTables,
     peildatum: date,
     dates: StabilityDates,
     run_id: str,
-) -> StagedPublication:
-    """Derive the publication of teldatum `dates.teldatum` at `peildatum` from the rulebook's
-    tables and put it in the staging tables (replacing what was staged for that teldatum).
-
-    Raises OlderPeildatumError when the teldatum is published at a later peildatum, and
-    InvalidInputError when an input lacks a column or holds another teldatum.
-    """
+    mode: Mode,
+) -> Staged | None:
+    """Stage what extract `peildatum` makes of teldatum `dates.teldatum`; None when it would
+    publish nothing new (S4)."""
     teldatum = dates.teldatum
     history.ensure_tables(con)
-    previous = refuse_older_peildatum(con, teldatum, peildatum)
-    previous_id = previous.publicatie_id if previous else None
     try:
-        inputs = {
-            datasets.DASHBOARD_1B.name: (
-                _load_input(con, "charged", charged, CHARGED_COLUMNS),
-                CHARGED_COLUMNS,
-            ),
-            datasets.DASHBOARD_1A.name: (
-                _load_input(con, "counts", counts, COUNTS_COLUMNS),
-                COUNTS_COLUMNS,
-            ),
-            datasets.NIET_TOEGEREKEND.name: (
-                _load_input(con, "niet_toegerekend", niet_toegerekend, NIET_TOEGEREKEND_COLUMNS),
-                NIET_TOEGEREKEND_COLUMNS,
-            ),
-        }
-        _check_teldatum(con, [table for table, _ in inputs.values()], teldatum)
-        inhoud_hash = content_hash(con, inputs)
-        _diff_1b(con, previous_id)
-        stabiliteit = _stabiliteit_row(con, peildatum, dates, inhoud_hash, previous)
-        _replace_staged(con, teldatum, peildatum, run_id, inhoud_hash, previous, stabiliteit)
+        _load(con, tables.charged, "publish_charged", datasets.DASHBOARD_1B, CHARGED_COLUMNS)
+        _load(con, tables.counts, "publish_counts", datasets.DASHBOARD_1A, COUNTS_COLUMNS)
+        _load(
+            con,
+            tables.niet_toegerekend,
+            "publish_niet_toegerekend",
+            datasets.NIET_TOEGEREKEND,
+            NIET_TOEGEREKEND_COLUMNS,
+        )
+        _check_teldatum(con, teldatum)
+        inhoud_hash = content_hash(
+            con,
+            {
+                "dashboard_1b": ("publish_charged", CHARGED_COLUMNS),
+                "dashboard_1a": ("publish_counts", COUNTS_COLUMNS),
+                "niet_toegerekend": ("publish_niet_toegerekend", NIET_TOEGEREKEND_COLUMNS),
+            },
+        )
+        if mode is Mode.AFWIJKINGEN:
+            return _stage_afwijkingen(con, dates, peildatum, run_id, inhoud_hash)
+        return _stage_publication(con, dates, peildatum, run_id, inhoud_hash)
     finally:
         for temp in _TEMP_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {temp}")
 
-    return StagedPublication(
-        teldatum=teldatum,
-        peildatum=peildatum,
-        run_id=run_id,
-        inhoud_hash=inhoud_hash,
-        vorige_publicatie_id=previous_id,
-        dashboard_1b=read_staged(con, datasets.DASHBOARD_1B, teldatum),
-        dashboard_1a=read_staged(con, datasets.DASHBOARD_1A, teldatum),
-        niet_toegerekend=read_staged(con, datasets.NIET_TOEGEREKEND, teldatum),
-        mutaties=read_staged(con, datasets.MUTATIES, teldatum),
-        stabiliteit=read_staged(con, datasets.STABILITEIT, teldatum),
+
+def _stage_publication(
+    con: duckdb.DuckDBPyConnection,
+    dates: StabilityDates,
+    peildatum: date,
+    run_id: str,
+    inhoud_hash: str,
+) -> Staged | None:
+    teldatum = dates.teldatum
+    baseline = baseline_for(con, teldatum, peildatum)
+    baseline_id = baseline.publicatie_id if baseline else None
+    reopened = history.pending_reopening(con, teldatum)
+    existing = history.latest_publication(con, teldatum)
+    if (
+        existing is not None
+        and existing.peildatum == peildatum
+        and existing.inhoud_hash == inhoud_hash
+        and existing.vorige_publicatie_id == baseline_id
+        and reopened is None
+    ):
+        return None
+    _diff(con, baseline_id)
+    mutations = _mutation_counts(con)
+    stabiliteit = _stabiliteit_row(
+        peildatum,
+        dates,
+        inhoud_hash,
+        mutations,
+        history.stabiliteit_of(con, baseline_id) if baseline_id else None,
+        reopened,
     )
+    with atomic.transaction(con):
+        clear_staged(con, teldatum)
+        _insert_1b(con, peildatum)
+        _insert_mutations(
+            con, datasets.MUTATIES, teldatum, peildatum, baseline.peildatum if baseline else None
+        )
+        _insert_1a(con, teldatum, peildatum, baseline_id)
+        _insert_niet_toegerekend(con, peildatum)
+        _insert_stabiliteit(con, stabiliteit)
+        con.execute(
+            f"INSERT INTO {history.STAGED} VALUES (?, ?, ?, ?, ?, ?)",
+            [teldatum, peildatum, run_id, inhoud_hash, baseline_id, Mode.PUBLISH.value],
+        )
+    return Staged(
+        teldatum, peildatum, Mode.PUBLISH, inhoud_hash, baseline_id, mutations, stabiliteit
+    )
+
+
+def _stage_afwijkingen(
+    con: duckdb.DuckDBPyConnection,
+    dates: StabilityDates,
+    peildatum: date,
+    run_id: str,
+    inhoud_hash: str,
+) -> Staged | None:
+    teldatum = dates.teldatum
+    final = history.final_publication(con, teldatum)
+    if final is None:
+        raise InvalidInputError(f"teldatum {teldatum} has no final publication to compare with")
+    latest = {a.teldatum: a for a in history.current_afwijkingen(con)}.get(teldatum)
+    if (
+        latest is not None
+        and latest.peildatum == peildatum
+        and latest.inhoud_hash == inhoud_hash
+        and latest.finale_publicatie_id == final.publicatie_id
+    ):
+        return None
+    _diff(con, final.publicatie_id)
+    mutations = _mutation_counts(con)
+    with atomic.transaction(con):
+        clear_staged(con, teldatum)
+        _insert_mutations(
+            con, datasets.AFWIJKINGEN_NA_DEFINITIEF, teldatum, peildatum, final.peildatum
+        )
+        con.execute(
+            f"INSERT INTO {history.STAGED} VALUES (?, ?, ?, ?, ?, ?)",
+            [teldatum, peildatum, run_id, inhoud_hash, final.publicatie_id, Mode.AFWIJKINGEN.value],
+        )
+    return Staged(
+        teldatum, peildatum, Mode.AFWIJKINGEN, inhoud_hash, final.publicatie_id, mutations, None
+    )
+
+
+def becomes_final(con: duckdb.DuckDBPyConnection, staged: Staged) -> bool:
+    """S8: the first DEFINITIEF publication of T is final; after a reopening, the next one."""
+    if staged.stabiliteit is None or staged.stabiliteit["STATUS"] != DEFINITIEF:
+        return False
+    if staged.stabiliteit["HEROPEND_REDEN"] is not None:
+        return True
+    final = history.final_publication(con, staged.teldatum)
+    return final is None or final.peildatum >= staged.peildatum

@@ -158,6 +158,7 @@ def test_niet_toegerekend_columns_and_order():
     assert result.niet_toegerekend.to_pylist() == [
         {
             "TELDATUM": T,
+            "SAMENWERKINGSVERBAND": "VO0001",
             "INSCHRIJVING_ID": "A",
             "ONDERWIJSNUMMER": "100000001",
             "VESTIGING": "08CL00",
@@ -166,6 +167,7 @@ def test_niet_toegerekend_columns_and_order():
         },
         {
             "TELDATUM": T,
+            "SAMENWERKINGSVERBAND": "PO0001",
             "INSCHRIJVING_ID": "B",
             "ONDERWIJSNUMMER": "100000002",
             "VESTIGING": "04SV00",

@@ -1,0 +1,52 @@
+"""Publish one extract: stage every teldatum it makes, commit them at once, switch published/.
+
+The Dagster publication asset and nothing else calls this; the order is the write-audit-publish
+of the contract: stage (write), validate and commit to the history (audit), then one snapshot
+switch (publish). Nothing is switched when nothing new was staged (S4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from rod_pipeline import warehouse as wh
+from rod_pipeline.planner import TeldatumWork
+from rod_pipeline.publish import history, snapshot
+from rod_pipeline.publish.commit import ExtractKeys, commit_extract
+from rod_pipeline.publish.stage import RulebookTables, Staged, stage_teldatum
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    staged: list[Staged]  # what is new: publications and afwijkingen
+    publications: list[history.Publication]
+    snapshot: Path | None  # the snapshot published/ points at now, when it switched
+
+
+def publish_extract(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    peildatum: date,
+    modes: list[TeldatumWork],
+    run_id: str,
+    keys: ExtractKeys,
+    extras: list[snapshot.Extra] = (),  # type: ignore[assignment]
+) -> PublishOutcome:
+    history.ensure_tables(con)
+    staged = []
+    for item in modes:
+        views = wh.rulebook_views(con, item.dates.teldatum, peildatum)
+        found = stage_teldatum(
+            con, RulebookTables(**views), peildatum, item.dates, run_id, item.mode
+        )
+        if found is not None:
+            staged.append(found)
+    publications = commit_extract(con, staged, run_id, keys)
+    switched = None
+    if staged or snapshot.is_behind(con, root):
+        switched = snapshot.build_snapshot(con, root, run_id, list(extras))
+    return PublishOutcome(staged, publications, switched)
