@@ -40,41 +40,40 @@ def extract_on(
     enrolments, tlvs, pupils = register.enrolments, register.tlvs, register.pupils
     rows = np.flatnonzero(enrolments.registered <= peildatum)
     e = enrolments.take(rows)
-    # The pupil's current postcode is on every enrolment of the pupil.
-    moved = pupils.moved_on <= peildatum
-    postcode = pc.if_else(pa.array(moved), text.moved_postcode, text.postcode)
+    # The pupil's address when the enrolment started: a house move shows on the next
+    # enrolment, so it never moves the charge of a teldatum already counted (R7).
+    moved = pa.array(pupils.moved_on[e.pupil] <= e.start)
+    postcode = pc.if_else(moved, text.moved_postcode.take(e.pupil), text.postcode.take(e.pupil))
     category = np.where(e.corrected_on <= peildatum, e.corrected_category, e.category)
-    take = rows
     inschrijvingen = pa.table(
         {
-            "INSCHRIJVING_ID": text.inschrijving_id.take(take),
+            "INSCHRIJVING_ID": text.inschrijving_id.take(rows),
             "ONDERWIJSNUMMER": text.pupil_number.take(e.pupil),
             "VESTIGING": pa.array(locations.code, pa.string()).take(e.location),
             "ONDERWIJSSOORT": codes_as_text(SOORTEN, locations.soort[e.location]),
             "BEKOSTIGINGSCATEGORIE": codes_as_text(CATEGORIES, category),
-            "POSTCODE_LEERLING": postcode.take(e.pupil),
-            "DATUM_INSCHRIJVING": text.start.take(take),
-            "DATUM_UITSCHRIJVING": _shown_before(e.end_known, peildatum, text.end.take(take)),
+            "POSTCODE_LEERLING": postcode,
+            "DATUM_INSCHRIJVING": text.start.take(rows),
+            "DATUM_UITSCHRIJVING": _shown_before(e.end_known, peildatum, text.end.take(rows)),
             "RESIDENTIEEL": codes_as_text(RESIDENTIEEL, e.residential),
             "REGISTRATIEDATUM": pc.if_else(
                 pa.array(e.registration_shown),
-                text.registered.take(take),
+                text.registered.take(rows),
                 pa.scalar(None, pa.string()),
             ),
         }
     )
     tlv_rows = np.flatnonzero(tlvs.issued <= peildatum)
     t = tlvs.take(tlv_rows)
-    tlv_take = tlv_rows
     tlv = pa.table(
         {
-            "TLV_NUMMER": text.tlv_number.take(tlv_take),
+            "TLV_NUMMER": text.tlv_number.take(tlv_rows),
             "ONDERWIJSNUMMER": text.pupil_number.take(t.pupil),
             "SWV_CODE": pa.array(swv_codes, pa.string()).take(t.swv),
             "SOORT_TLV": codes_as_text(TLV_SOORTEN, t.soort),
             "BEKOSTIGINGSCATEGORIE": codes_as_text(CATEGORIES, t.category),
-            "BEGINDATUM": text.begin.take(tlv_take),
-            "EINDDATUM": text.tlv_end.take(tlv_take),
+            "BEGINDATUM": text.begin.take(tlv_rows),
+            "EINDDATUM": text.tlv_end.take(tlv_rows),
         }
     )
     return Extract(inschrijvingen, tlv, rows, tlv_rows)

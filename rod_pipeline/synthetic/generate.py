@@ -13,7 +13,7 @@ from rod_pipeline.synthetic.extracts import extract_on
 from rod_pipeline.synthetic.files import FORMATS, write_table
 from rod_pipeline.synthetic.geography import geography_from_file, synthetic_geography
 from rod_pipeline.synthetic.locations import build_locations
-from rod_pipeline.synthetic.mistakes import make_mistakes
+from rod_pipeline.synthetic.mistakes import Mistakes
 from rod_pipeline.synthetic.population import build_register, register_text
 from rod_pipeline.synthetic.reference import write_reference
 from rod_pipeline.synthetic.scales import scale_named
@@ -98,10 +98,11 @@ def generate(
     text = register_text(rng, geography, register)
     extract_rows: dict[date, dict[str, int]] = {}
     injected: dict[date, dict[str, dict[str, int]]] = {}
+    mistakes = Mistakes()
     for peildatum in PEILDATA:
         extract = extract_on(day(peildatum), register, text, locations, geography.swv_codes)
-        extract, injected[peildatum] = make_mistakes(
-            rng, extract, register, geography, locations, error_rate
+        extract, injected[peildatum] = mistakes.make(
+            rng, day(peildatum), extract, register, geography, locations, error_rate
         )
         target = folder.extract_dir(peildatum)
         extract_rows[peildatum] = {

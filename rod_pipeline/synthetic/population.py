@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rod_pipeline.synthetic.corrections import correct_after_deadlines
 from rod_pipeline.synthetic.formatting import (
     as_text,
     dates_as_text,
@@ -77,8 +78,13 @@ def build_register(
         rng, geography, locations, numbers[simulated:], first_pupil=simulated
     )
     # Registers list rows in no meaningful order: shuffle so that situations are not at the end.
-    enrolments = Enrolments.concat([enrolments, fixed_enrolments])
-    tlvs = Tlvs.concat([tlvs, fixed_tlvs])
+    enrolments, tlvs = correct_after_deadlines(
+        rng,
+        geography,
+        locations,
+        Enrolments.concat([enrolments, fixed_enrolments]),
+        Tlvs.concat([tlvs, fixed_tlvs]),
+    )
     return Register(
         pupils=Pupils.concat([pupils, fixed_pupils]),
         enrolments=enrolments.take(rng.permutation(len(enrolments))),

@@ -14,7 +14,15 @@ import numpy as np
 from rod_pipeline.synthetic.columns import Columns
 from rod_pipeline.synthetic.geography import NONE, Geography
 from rod_pipeline.synthetic.locations import BAO, SBO, SO, VO, VSO, Locations, choose_locations
-from rod_pipeline.synthetic.timeline import OPEN, august_first, school_year
+from rod_pipeline.synthetic.timeline import (
+    OPEN,
+    TELDATA,
+    august_first,
+    day,
+    first_february_after,
+    registration_deadline,
+    school_year,
+)
 
 # Codes of the small value sets (0: empty field).
 CATEGORIES = (None, "LAAG", "MIDDEN", "HOOG")
@@ -56,7 +64,7 @@ class Enrolments(Columns):
     corrected_on: np.ndarray  # int32 day of the category correction, OPEN when none
     residential: np.ndarray  # int8 code of RESIDENTIEEL
     duo_dates: np.ndarray  # bool: dates printed D-M-YYYY
-    fixed: np.ndarray  # bool: a hand-written rulebook situation, never made a mistake of
+    fixed: np.ndarray  # bool: a rulebook situation or a correction, never made a mistake of
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class Tlvs(Columns):
     end: np.ndarray  # int32 day, OPEN when indefinite
     issued: np.ndarray  # int32 day the partnership issued it: from then on in the register
     duo_dates: np.ndarray  # bool
-    fixed: np.ndarray  # bool
+    fixed: np.ndarray  # bool, as for Enrolments
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,33 @@ def simulate_careers(
     return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))  # type: ignore[return-value]
 
 
+def _registered(rng: np.random.Generator, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day each enrolment was registered, and whether it was registered late.
+
+    Most are registered within days of the start, a quarter ahead of it. Of the enrolments that
+    start in the months before a teldatum, some are registered late: schools catch up around
+    the count's registration deadline, some just before it, some just after (R3).
+    """
+    count = start.size
+    teldata = np.array([day(t) for t, _, _ in TELDATA], dtype=np.int32)
+    deadlines = np.array([day(registration_deadline(t)) for t, _, _ in TELDATA], dtype=np.int32)
+    next_count = np.minimum(np.searchsorted(teldata, start), teldata.size - 1)
+    before_count = (teldata[next_count] >= start) & (teldata[next_count] - start < 120)
+    late = before_count & (rng.random(count) < 0.05)
+    around_deadline = deadlines[next_count] + rng.integers(-21, 22, size=count)
+    timing = rng.random(count)
+    registered = np.where(
+        late,
+        around_deadline,
+        np.where(
+            timing < 0.25,
+            start - rng.integers(1, 46, size=count),
+            start + rng.integers(0, 11, size=count),
+        ),
+    )
+    return registered, late
+
+
 def describe_enrolments(
     rng: np.random.Generator,
     locations: Locations,
@@ -204,7 +239,13 @@ def describe_enrolments(
     start: np.ndarray,
     end: np.ndarray,
 ) -> Enrolments:
-    """Registration, category, corrections and residential placement of simulated enrolments."""
+    """Registration, category, corrections and residential placement of simulated enrolments.
+
+    Only what happens around the start and the end moves: a category is corrected within six
+    weeks of the start, an end date is filled in before the next teldatum at the latest. So a
+    teldatum's count moves until its deadline, and after that only by the corrections of
+    corrections.py.
+    """
     count = pupil.size
     soort = locations.soort[location]
     special = (soort == SO) | (soort == VSO)
@@ -213,22 +254,19 @@ def describe_enrolments(
     ).astype(np.int8)
     corrected = special & (rng.random(count) < 0.06)
     corrected_category = np.where(corrected, category % 3 + 1, category).astype(np.int8)
-    corrected_on = np.where(corrected, start + rng.integers(20, 400, size=count), OPEN)
+    corrected_on = np.where(corrected, start + rng.integers(7, 43, size=count), OPEN)
     residential = np.where(
         special, rng.choice([0, IJH, GJI, JJI], size=count, p=(0.955, 0.03, 0.0075, 0.0075)), 0
     ).astype(np.int8)
-    # Registered within days of the start; a quarter ahead of it; a few months late.
-    timing = rng.random(count)
-    registered = np.where(
-        timing < 0.25,
-        start - rng.integers(1, 46, size=count),
-        np.where(
-            timing < 0.995,
-            start + rng.integers(0, 11, size=count),
-            start + rng.integers(30, 151, size=count),
-        ),
+    registered, late = _registered(rng, start)
+    # An end date is known around the end; a fifth are filled in weeks or months later, but
+    # before the next count, so that it never shows a pupil who left as active on a teldatum.
+    delay = np.where(
+        rng.random(count) < 0.2,
+        rng.integers(16, 241, size=count),
+        rng.integers(-30, 16, size=count),
     )
-    end_known = np.where(end == OPEN, OPEN, end + rng.integers(-30, 15, size=count))
+    end_known = np.where(end == OPEN, OPEN, np.minimum(end + delay, first_february_after(end)))
     return Enrolments(
         pupil=pupil,
         location=location,
@@ -236,7 +274,8 @@ def describe_enrolments(
         end=end.astype(np.int32),
         end_known=end_known.astype(np.int32),
         registered=registered.astype(np.int32),
-        registration_shown=rng.random(count) < 0.92,
+        # A late registration always carries its date: that is what R3 judges it by.
+        registration_shown=late | (rng.random(count) < 0.92),
         category=category,
         corrected_category=corrected_category,
         corrected_on=corrected_on.astype(np.int32),

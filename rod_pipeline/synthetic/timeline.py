@@ -6,7 +6,7 @@ numpy arrays.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -53,3 +53,30 @@ def school_year(days: np.ndarray) -> np.ndarray:
 def calendar_year(days: np.ndarray) -> np.ndarray:
     years = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]")
     return (years.astype(np.int64) + 1970).astype(np.int32)
+
+
+def registration_deadline(teldatum: date) -> date:
+    """S1: the teldatum + 28 days, a weekend moved to the Monday, unless TELDATA moves it."""
+    moved = {t: deadline for t, deadline, _ in TELDATA if deadline}
+    if teldatum in moved:
+        return moved[teldatum]
+    deadline = teldatum + timedelta(days=28)
+    weekend = deadline.weekday() >= 5
+    return deadline + timedelta(days=7 - deadline.weekday()) if weekend else deadline
+
+
+def published_teldata() -> tuple[date, ...]:
+    """The teldata some extract is published for (on or before the last peildatum)."""
+    return tuple(t for t, _, _ in TELDATA if t <= PEILDATA[-1])
+
+
+def first_february_after(days: np.ndarray) -> np.ndarray:
+    """The first teldatum (1 February) strictly after each day."""
+    year = calendar_year(days)
+    february = _first_of_february(year)
+    return np.where(february > days, february, _first_of_february(year + 1)).astype(np.int32)
+
+
+def _first_of_february(year: np.ndarray) -> np.ndarray:
+    months = (np.asarray(year, dtype=np.int64) - 1970) * 12 + 1
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)

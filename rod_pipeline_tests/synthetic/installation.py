@@ -25,7 +25,8 @@ CREATE MACRO valid_pupil_number(n) AS
 """
 
 
-def _source(path: Path) -> str:
+def source(path: Path) -> str:
+    """A DuckDB table expression reading one input file as text."""
     if path.suffix == ".parquet":
         return f"read_parquet('{path}')"
     return f"read_csv('{path}', delim=';', header=true, all_varchar=true, quote='')"
@@ -43,10 +44,10 @@ def connect(data_dir: Path, peildatum: date = AFTER_DEADLINE, fmt: str = "csv"):
         ("vestigingen", "vestigingen"),
         ("teldata", "teldata"),
     ):
-        con.execute(f"CREATE VIEW {view} AS SELECT * FROM {_source(reference / f'{name}.csv')}")
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source(reference / f'{name}.csv')}")
     extract = data_dir / "inbox" / peildatum.isoformat()
     for name in ("inschrijvingen", "tlv"):
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_source(extract / f'{name}.{fmt}')}")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source(extract / f'{name}.{fmt}')}")
     con.execute(
         """CREATE VIEW ins AS SELECT *, as_date(DATUM_INSCHRIJVING) AS begin_,
         as_date(DATUM_UITSCHRIJVING) AS end_, as_date(REGISTRATIEDATUM) AS registered_,
