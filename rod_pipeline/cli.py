@@ -189,7 +189,7 @@ def _change_and_publish(folder, command, change, publish=True, force=False) -> i
     """Under the folder's lock: change the warehouse, then switch published/ to a snapshot of
     it (when it changed what is published)."""
     from rod_pipeline import folder_lock
-    from rod_pipeline.assets.publish import _write_report
+    from rod_pipeline.publish.publication import write_report_into
     from rod_pipeline.publish import snapshot
     from rod_pipeline.resources import warehouse_of
 
@@ -200,7 +200,7 @@ def _change_and_publish(folder, command, change, publish=True, force=False) -> i
         with warehouse_of(folder).get_connection() as con:
             message = change(con)
             if publish and (force or snapshot.is_behind(con, folder.root)):
-                built = snapshot.build_snapshot(con, folder.root, command, [_write_report])
+                built = snapshot.build_snapshot(con, folder.root, command, [write_report_into])
                 message += f"\npublished/ now shows snapshot {built.name}"
     print(message)
     return 0

@@ -17,7 +17,9 @@ from rod_pipeline import folder_lock, planner
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
+from rod_pipeline.publish.publication import write_report_into
 from rod_pipeline.publish import history, snapshot
+from rod_pipeline.publish.catalog import catalog_points_elsewhere
 from rod_pipeline.resources import warehouse_of
 
 Echo = Callable[[str], None]
@@ -99,6 +101,8 @@ def _run_pending(
     echo: Echo,
 ) -> RunOutcome:
     outcome = RunOutcome(published_before=_snapshot_name(folder))
+    if snapshot.current_snapshot(folder.root) and catalog_points_elsewhere(folder.published_dir):
+        _repair(folder, echo, "the data folder was copied or moved: its catalog read elsewhere")
     defs = build_definitions(folder)
     job = defs.resolve_job_def("extract_job")
     done: set[date] = set()
@@ -116,7 +120,7 @@ def _run_pending(
         work = plan.next
         if work is None or work.peildatum in done:
             if plan.repair:
-                _repair(folder, echo)
+                _repair(folder, echo, "published/ was behind the warehouse")
             elif first:
                 echo(
                     "nothing to do: every extract in the inbox is processed; published/ is current"
@@ -157,15 +161,14 @@ def _run_pending(
     return outcome
 
 
-def _repair(folder: DataFolder, echo: Echo) -> None:
-    """published/ is behind the warehouse (a run stopped between commit and switch)."""
-    from rod_pipeline.assets.publish import _write_report
-
+def _repair(folder: DataFolder, echo: Echo, why: str) -> None:
+    """A new snapshot of what the warehouse holds: after a run that stopped between commit and
+    switch, or in a copied or moved folder (whose catalog must read its own files)."""
     with warehouse_of(folder).get_connection() as con:
         built = snapshot.build_snapshot(
-            con, folder.root, f"repair-{int(time.time())}", [_write_report]
+            con, folder.root, f"repair-{int(time.time())}", [write_report_into]
         )
-    echo(f"published/ was behind the warehouse: switched to snapshot {built.name}")
+    echo(f"{why}: published/ now shows snapshot {built.name}")
 
 
 def describe(folder: DataFolder, peildatum: date, run_id: str) -> list[str]:

@@ -21,9 +21,12 @@ from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
 from rod_pipeline.publish import datasets
 from rod_pipeline.publish.commit import ExtractKeys
-from rod_pipeline.publish.publication import PublishOutcome, publish_extract
+from rod_pipeline.publish.publication import (
+    REPORT,
+    PublishOutcome,
+    publish_extract,
+)
 from rod_pipeline.publish.stage import Mode
-from rod_pipeline.report import write_report
 from rod_pipeline.resources import (
     WAREHOUSE_POOL,
     DataFolderResource,
@@ -37,11 +40,6 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(
     fail_window=timedelta(days=14), warn_window=timedelta(days=8)
 )
 _RULEBOOK = ["charged_enrolments", "uncharged_enrolments", "funding_counts"]
-REPORT = "rapport"
-
-
-def _write_report(snapshot_dir) -> None:
-    write_report(snapshot_dir, snapshot_dir / REPORT)
 
 
 def stability_markdown(outcome: PublishOutcome) -> str:
@@ -124,7 +122,7 @@ def publication(
             peildatum, work.extract.key, work.reference_key, work.extract.files_json()
         )
         outcome = publish_extract(
-            con, folder.root, peildatum, modes, context.run_id, keys, [_write_report]
+            con, folder.root, peildatum, modes, context.run_id, keys
         )
     if outcome.snapshot is None:
         context.log.info(f"extract {peildatum}: the same content as published; nothing new")

@@ -18,6 +18,14 @@ from rod_pipeline.planner import TeldatumWork
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.commit import ExtractKeys, commit_extract
 from rod_pipeline.publish.stage import RulebookTables, Staged, stage_teldatum
+from rod_pipeline.report import write_report
+
+# The partnerships' report is part of every snapshot, so it always shows the data beside it.
+REPORT = "rapport"
+
+
+def write_report_into(snapshot_dir: Path) -> None:
+    write_report(snapshot_dir, snapshot_dir / REPORT)
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ def publish_extract(
     modes: list[TeldatumWork],
     run_id: str,
     keys: ExtractKeys,
-    extras: list[snapshot.Extra] = (),  # type: ignore[assignment]
+    extras: tuple[snapshot.Extra, ...] = (write_report_into,),
 ) -> PublishOutcome:
     history.ensure_tables(con)
     staged = []
