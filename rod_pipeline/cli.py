@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     command("catalog", "rewrite published/catalog.duckdb for the folder it lies in now")
+    command(
+        "rebuild",
+        "set a damaged warehouse aside and process every extract in the inbox again",
+    )
     command("report", "write the partnerships' report (published/rapport/) again")
 
     export = command("export", "write one partnership's published rows as spreadsheet-safe CSV")
@@ -87,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(folder, args.peildatum, args.accept)
     if args.command == "reopen":
         return _reopen(folder, args.teldatum, args.reason)
+    if args.command == "rebuild":
+        return _rebuild(folder)
     if args.command == "catalog":
         return _republish(folder, "rod-pipeline catalog", "catalog")
     if args.command == "report":
@@ -141,7 +147,7 @@ def _run(folder: DataFolder, peildatum: date | None, accept: str | None) -> int:
             f"({', '.join(str(p) for p in outcome.processed)}), nothing of the failed one",
             file=sys.stderr,
         )
-    return 1
+    return outcome.exit_code or 1
 
 
 def _status(folder: DataFolder) -> int:
@@ -178,6 +184,30 @@ def _reopen(folder: DataFolder, teldatum: date, reason: str) -> int:
         )
 
     return _change_and_publish(folder, "rod-pipeline reopen", change, publish=False)
+
+
+def _rebuild(folder: DataFolder) -> int:
+    from rod_pipeline import folder_lock
+    from rod_pipeline.runner import run_pending
+
+    if not folder.reference_dir.is_dir():
+        print(f"error: {folder.reference_dir} does not exist: is {folder.root} a data folder?")
+        return 2
+    with folder_lock.exclusive(folder.root, "rod-pipeline rebuild"):
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for path in (folder.warehouse_path, folder.warehouse_path.with_suffix(".duckdb.wal")):
+            if path.exists():
+                aside = path.with_name(f"{path.name}.set-aside-{stamp}")
+                path.rename(aside)
+                print(f"set aside {path.name} as {aside.name}")
+        print(
+            "rebuilding from the inbox. Not restorable from it: withdrawals (rollback), "
+            "reopenings and accepted gates (accept again with run --peildatum P --accept), and "
+            "publications of extracts no longer in the inbox"
+        )
+        outcome = run_pending(folder)
+    print(f"done: {len(outcome.processed)} extract(s) processed again" if outcome.ok else "")
+    return 0 if outcome.ok else 1
 
 
 def _republish(folder: DataFolder, command: str, what: str) -> int:

@@ -12,6 +12,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from rod_pipeline import folder_lock
+from rod_pipeline import warehouse
 from rod_pipeline.datafolder import DataFolder
 
 # Every step that opens the warehouse is in this Dagster pool; its limit of 1 (dagster.yaml)
@@ -59,7 +60,7 @@ class Warehouse(DuckDBResource):
         deadline = time.monotonic() + self.lock_timeout_seconds
         while True:
             try:
-                conn = duckdb.connect(self.database, config=dict(self.connection_config))
+                conn = warehouse.connect(Path(self.database), **dict(self.connection_config))
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:

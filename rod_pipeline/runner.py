@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 
 from rod_pipeline import folder_lock, planner
+from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
@@ -34,6 +35,7 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     published_before: str | None = None  # snapshot published/ showed before the run
     published_after: str | None = None
+    exit_code: int = 0
 
     @property
     def ok(self) -> bool:
@@ -50,12 +52,14 @@ def dagster_instance(folder: DataFolder) -> dg.DagsterInstance:
 def current_plan(folder: DataFolder, requested: date | None = None) -> planner.Plan:
     if not folder.warehouse_path.exists():
         return planner.plan(folder, None, requested=requested)
-    with duckdb.connect(str(folder.warehouse_path), read_only=True) as con:
+    with wh.connect(folder.warehouse_path, read_only=True) as con:
         return planner.plan(folder, con, requested=requested)
 
 
-def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """What failed, in the operator's words: the step's Failure description, or the error."""
+def failure_messages(result: dg.ExecuteInProcessResult) -> tuple[list[str], int]:
+    """What failed, in the operator's words (the step's Failure description, or the error), and
+    the exit code it asks for (1 unless it says otherwise)."""
+    exit_code = 1
     messages = [
         f"check {e.asset_check_key.name} on {e.asset_key.to_user_string()} failed: "
         f"{e.description or 'see the check in the Dagster UI'}"
@@ -68,12 +72,14 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
         data = event.step_failure_data
         if data.user_failure_data is not None and data.user_failure_data.description:
             messages.append(data.user_failure_data.description)
+            code = data.user_failure_data.metadata.get("exit_code")
+            exit_code = int(getattr(code, "value", code) or exit_code)
         elif data.error is not None:
             error = data.error
             while error.cause is not None:
                 error = error.cause
             messages.append(error.message.strip().splitlines()[-1])
-    return messages or ["the run failed (see the Dagster event log)"]
+    return messages or ["the run failed (see the Dagster event log)"], exit_code
 
 
 def run_pending(
@@ -143,8 +149,10 @@ def _run_pending(
             run_config=QUIET,
         )
         if not result.success:
-            for message in failure_messages(result):
-                echo(f"  FAILED: {message}")
+            messages, outcome.exit_code = failure_messages(result)
+            for message in messages:
+                for number, line in enumerate(message.splitlines()):
+                    echo(f"  {'FAILED: ' if number == 0 else '  '}{line}")
             outcome.failures.append(f"extract {work.peildatum} failed")
             later = [w.peildatum for w in plan.work if w.peildatum > work.peildatum]
             if later:
@@ -174,7 +182,7 @@ def _repair(folder: DataFolder, echo: Echo, why: str) -> None:
 def describe(folder: DataFolder, peildatum: date, run_id: str) -> list[str]:
     """Per teldatum what this extract did, from the warehouse (the numbers users will see)."""
     lines = []
-    with duckdb.connect(str(folder.warehouse_path), read_only=True) as con:
+    with wh.connect(folder.warehouse_path, read_only=True) as con:
         published = {p.teldatum: p for p in history.all_publications(con) if p.run_id == run_id}
         for publication in sorted(published.values(), key=lambda p: p.teldatum):
             row = history.stabiliteit_of(con, publication.publicatie_id)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from rod_pipeline import planner
+from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.publish import datasets
 from rod_pipeline.rulebook.calendar import DEFINITIEF, VASTGESTELD, StabilityDates
@@ -63,7 +64,7 @@ def _waiting_lines(folder: DataFolder) -> list[str]:
     """What the planner would do next; nothing when a writer holds the warehouse now."""
     try:
         if folder.warehouse_path.exists():
-            with duckdb.connect(str(folder.warehouse_path), read_only=True) as con:
+            with wh.connect(folder.warehouse_path, read_only=True) as con:
                 plan = planner.plan(folder, con)
         else:
             plan = planner.plan(folder, None)
@@ -137,7 +138,9 @@ def _teldatum_block(
             f"{dates.einde_bezwaartermijn})"
         )
     elif dates.status(today) == VASTGESTELD:
-        headline = f"VASTGESTELD today: can still change by objection until {dates.einde_bezwaartermijn}"
+        headline = (
+            f"VASTGESTELD today: can still change by objection until {dates.einde_bezwaartermijn}"
+        )
     else:
         headline = (
             f"VOORLOPIG today: schools register until {dates.registratiedeadline}, objections "

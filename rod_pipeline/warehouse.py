@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
+from rod_pipeline.errors import OperatorError
 from rod_pipeline.contract.sources import file_sha256
 from rod_pipeline.rulebook.calendar import StabilityDates
 
@@ -33,6 +34,38 @@ RULEBOOK_TABLES = {
     "niet_toegerekend": "rb_niet_toegerekend",
     "counts": "rb_counts",
 }
+
+
+EXIT_DAMAGED = 5
+
+
+class DamagedWarehouseError(OperatorError):
+    """The warehouse file cannot be opened (truncated, overwritten, written by another version)."""
+
+    exit_code = EXIT_DAMAGED
+
+
+def connect(path: Path, read_only: bool = False, **config: str) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a file DuckDB cannot read becomes an error saying how to recover.
+    A lock held by another process is raised as it is (callers wait for it)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise
+        raise _damaged(path, error) from error
+    except duckdb.Error as error:
+        raise _damaged(path, error) from error
+
+
+def _damaged(path: Path, error: Exception) -> DamagedWarehouseError:
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return DamagedWarehouseError(
+        f"the warehouse {path} cannot be read ({first[:160]})",
+        hint=f"restore it from a backup, or rebuild it from the inbox: rod-pipeline rebuild "
+        f"--data-dir {path.parent.parent} (published/ stays as it is until the rebuild "
+        "publishes)",
+    )
 
 
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -29,7 +31,34 @@ def extract_work(
     return next((w for w in plan.work if w.peildatum == peildatum), None)
 
 
+EXIT_DISK_FULL = 4
+
+
 def failure(error: OperatorError) -> dg.Failure:
-    """The operator's message as the run's failure in the UI, without a stack trace to read."""
-    description = error.message + (f"\n\nWhat to do: {error.hint}" if error.hint else "")
-    return dg.Failure(description=description, allow_retries=False)
+    """The operator's message as the run's failure in the UI, without a stack trace to read;
+    the CLI takes its exit code from the metadata."""
+    description = error.message + (f"\nWhat to do: {error.hint}" if error.hint else "")
+    return dg.Failure(
+        description=description, metadata={"exit_code": error.exit_code}, allow_retries=False
+    )
+
+
+def disk_full(error: BaseException) -> bool:
+    return (
+        isinstance(error, OSError)
+        and error.errno in (errno.ENOSPC, errno.EDQUOT)
+        or ("no space left" in str(error).lower())
+    )
+
+
+def disk_full_failure(folder: Path, published_before: str | None) -> dg.Failure:
+    shown = f"snapshot {published_before}" if published_before else "nothing yet"
+    return failure(
+        OperatorError(
+            f"no space left on the disk of {folder} while publishing; published/ was left as it "
+            f"was ({shown})",
+            hint="free disk space (old snapshots in state/snapshots go after an hour), then run "
+            "again: the extract is published then",
+            exit_code=EXIT_DISK_FULL,
+        )
+    )

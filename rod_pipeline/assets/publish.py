@@ -16,10 +16,17 @@ import dagster as dg
 from rod_pipeline import planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
-from rod_pipeline.assets.common import extract_work, peildatum_of
+from rod_pipeline.assets.common import (
+    disk_full,
+    disk_full_failure,
+    extract_work,
+    failure,
+    peildatum_of,
+)
+from rod_pipeline.errors import OperatorError
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
-from rod_pipeline.publish import datasets
+from rod_pipeline.publish import datasets, snapshot
 from rod_pipeline.publish.commit import ExtractKeys
 from rod_pipeline.publish.publication import (
     REPORT,
@@ -118,12 +125,18 @@ def publication(
             work.extract.key,
             context.run.tags.get(REPUBLISH_TAG) == "true",
         )
+        before = snapshot.current_snapshot(folder.root)
         keys = ExtractKeys(
             peildatum, work.extract.key, work.reference_key, work.extract.files_json()
         )
-        outcome = publish_extract(
-            con, folder.root, peildatum, modes, context.run_id, keys
-        )
+        try:
+            outcome = publish_extract(con, folder.root, peildatum, modes, context.run_id, keys)
+        except OperatorError as error:
+            raise failure(error) from None
+        except Exception as error:
+            if disk_full(error):
+                raise disk_full_failure(folder.root, before.name if before else None) from error
+            raise
     if outcome.snapshot is None:
         context.log.info(f"extract {peildatum}: the same content as published; nothing new")
         return

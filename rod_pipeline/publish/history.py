@@ -15,6 +15,7 @@ from typing import Any, cast
 import duckdb
 import pyarrow
 
+from rod_pipeline.errors import OperatorError
 from rod_pipeline.publish import datasets
 
 STAGING = "publish_staging"
@@ -128,9 +129,21 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the staging and history tables when the warehouse does not have them yet."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {HISTORY}")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA_VERSION} (VERSION INTEGER NOT NULL)")
+    found = schema_version(con)
+    if found not in (None, VERSION):
+        raise OperatorError(
+            f"the warehouse was made by an older rod-pipeline (history version {found})",
+            hint="rebuild it from the inbox: rod-pipeline rebuild --data-dir DIR",
+            exit_code=5,
+        )
+    # The warehouse's own id keeps the snapshots of a rebuilt warehouse from being taken for
+    # those of the old one (publication ids start again at 1).
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {SCHEMA_VERSION} "
+        "(VERSION INTEGER NOT NULL, WAREHOUSE_ID VARCHAR NOT NULL)"
+    )
     if query_value(con, f"SELECT count(*) FROM {SCHEMA_VERSION}") == 0:
-        con.execute(f"INSERT INTO {SCHEMA_VERSION} VALUES (?)", [VERSION])
+        con.execute(f"INSERT INTO {SCHEMA_VERSION} VALUES (?, uuid()::VARCHAR)", [VERSION])
     con.execute(
         f"""CREATE TABLE IF NOT EXISTS {PUBLICATIONS} (
             PUBLICATIE_ID BIGINT PRIMARY KEY, TELDATUM DATE NOT NULL, PEILDATUM DATE NOT NULL,
@@ -195,6 +208,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def has_history(con: duckdb.DuckDBPyConnection) -> bool:
     return schema_version(con) == VERSION
+
+
+def warehouse_id(con: duckdb.DuckDBPyConnection) -> str:
+    return str(query_value(con, f"SELECT max(WAREHOUSE_ID) FROM {SCHEMA_VERSION}"))
 
 
 def next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
@@ -314,9 +331,10 @@ def stabiliteit_of(con: duckdb.DuckDBPyConnection, publicatie_id: int) -> dict[s
     return rows[0]
 
 
-def current_ids(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+def current_ids(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """The publications and afwijkingen that published/ must show (its manifest's `bron`)."""
     return {
+        "warehouse": [warehouse_id(con)],
         "publicaties": sorted(p.publicatie_id for p in all_publications(con) if p.current),
         "afwijkingen": sorted(a.afwijking_id for a in current_afwijkingen(con)),
     }

@@ -76,27 +76,30 @@ def current_snapshot(root: Path) -> Path | None:
 def _sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date | None], Source]:
     """Per (dataset, teldatum): the rows it holds now, as a warehouse query and a key."""
     sources: dict[tuple[str, date | None], Source] = {}
+    own = history.warehouse_id(con)
     latest = history.latest_publications(con)
     for publication in latest:
         teldatum, pid = publication.teldatum, publication.publicatie_id
         for dataset in datasets.ALL:
             if dataset.scope is datasets.Scope.LATEST:
                 sources[(dataset.name, teldatum)] = Source(
-                    f"publicatie:{pid}", "PUBLICATIE_ID = ?", [pid]
+                    f"{own}:publicatie:{pid}", "PUBLICATIE_ID = ?", [pid]
                 )
         ids = [p.publicatie_id for p in history.current_publications(con, teldatum)]
         sources[(datasets.DASHBOARD_1A_HISTORIE.name, teldatum)] = Source(
-            "publicaties:" + ",".join(map(str, ids)),
+            f"{own}:publicaties:" + ",".join(map(str, ids)),
             f"PUBLICATIE_ID IN ({','.join(map(str, ids))})",
             [],
         )
     for afwijking in history.current_afwijkingen(con):
         sources[(datasets.AFWIJKINGEN_NA_DEFINITIEF.name, afwijking.teldatum)] = Source(
-            f"afwijking:{afwijking.afwijking_id}", "AFWIJKING_ID = ?", [afwijking.afwijking_id]
+            f"{own}:afwijking:{afwijking.afwijking_id}",
+            "AFWIJKING_ID = ?",
+            [afwijking.afwijking_id],
         )
     all_ids = history.current_ids(con)["publicaties"]
     sources[(datasets.STABILITEIT.name, None)] = Source(
-        "publicaties:" + ",".join(map(str, sorted(all_ids))),
+        f"{own}:publicaties:" + ",".join(map(str, sorted(all_ids))),
         f"PUBLICATIE_ID IN ({','.join(map(str, all_ids)) or 'NULL'})",
         [],
     )
