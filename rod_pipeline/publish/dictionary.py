@@ -20,7 +20,7 @@ DATASETS_MD = "DATASETS.md"
 _DEFAULT_EXAMPLE = ("2025-10-01", "PO2001")
 
 
-def _example(snapshot_dir: Path) -> tuple[str, str]:
+def example_values(snapshot_dir: Path) -> tuple[str, str]:
     """The latest teldatum of dashboard 1b and its partnership with the most rows (by the files'
     row counts, so only their footers are read)."""
     teldata = sorted((snapshot_dir / datasets.DASHBOARD_1B.name).glob("teldatum=*"))
@@ -227,7 +227,7 @@ Without rod-pipeline, read the Parquet files directly (above): they hold everyth
 
 
 def render_datasets_md(snapshot_dir: Path) -> str:
-    teldatum, partnership = _example(snapshot_dir)
+    teldatum, partnership = example_values(snapshot_dir)
     contents = [f"- [{d.name}](#{d.name}): {d.description}" for d in datasets.ALL]
     sections = [line for dataset in datasets.ALL for line in _dataset_section(dataset)]
     return "\n".join(
