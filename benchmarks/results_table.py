@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 GIB = 1024**3
-# Goals of issue 7: reported, never asserted.
+# Goals of issue 15: reported, never asserted.
 MAX_FLOOR_RATIO = 4.0
-MAX_PEAK_BYTES = 2 * GIB
-MIN_PEER_RATIO = 5.0
+MAX_PEAK_BYTES = 1.5 * GIB
+MIN_PEER_RATIO = 8.0
 
 
 def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -32,7 +32,7 @@ def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "met": results["ratios"]["pipeline_over_floor"] <= MAX_FLOOR_RATIO,
         },
         "memory": {
-            "goal": "peak memory at most 2 GiB",
+            "goal": f"peak memory at most {MAX_PEAK_BYTES / GIB:g} GiB",
             "value": pipeline["peak_rss_bytes"],
             "met": pipeline["peak_rss_bytes"] <= MAX_PEAK_BYTES,
         },
@@ -67,6 +67,8 @@ def render(results: dict[str, Any]) -> str:
     for teldatum, times in stages["per_teldatum"].items():
         parts = ", ".join(f"{k} {v:.1f}" for k, v in times.items() if k != "charged_rows")
         lines.append(f"    {teldatum}: {parts} s ({times['charged_rows']:,} charged)")
+    for name, seconds in stages.get("publish_per_extract", {}).items():
+        lines.append(f"    publish, once per extract: {name} {seconds:.1f} s")
     lines += [
         _row("  sum of stages", f"{sum(stages['seconds'].values()):,.1f} s"),
         _row("  peak memory of the in-process pass", _mib(stages["peak_rss_bytes"])),

@@ -2,8 +2,9 @@
 
     python benchmarks/stage_times.py --data-dir DIR --peildatum YYYY-MM-DD
 
-Does what the Dagster assets do (ingest, validate, rulebook and publish per teldatum on or
-before the peildatum), without Dagster, and prints the seconds of each stage as JSON.
+Does what the Dagster assets do (ingest, validate, the rulebook and staging per teldatum on or
+before the peildatum, one commit and one snapshot), without Dagster, and prints the seconds of
+each stage as JSON ("publish: snapshot" is the atomic publication: building and switching).
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from datetime import date
 
 import duckdb
 
-from rod_pipeline import contract, publish
+from rod_pipeline import contract
 from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
+from rod_pipeline.publish import snapshot
+from rod_pipeline.publish.commit import ExtractKeys, commit_extract
+from rod_pipeline.publish.publication import write_report_into
+from rod_pipeline.publish.stage import Mode, RulebookTables, stage_teldatum
 from rod_pipeline.rulebook import apply_rulebook
 
 
@@ -37,7 +42,7 @@ class StageClock:
 
 
 def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
-    clock, per_teldatum = StageClock(), {}
+    clock, parts, per_teldatum = StageClock(), StageClock(), {}
     folder.state_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(folder.warehouse_path)) as con:
         with clock.stage("reference"):
@@ -47,6 +52,7 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
         with clock.stage("validate"):
             report = contract.validate_extract(con, peildatum, folder.quarantine_dir)
         teldata = [d for d in wh.calendar(con, peildatum) if d.teldatum <= peildatum]
+        staged = []
         for dates in teldata:
             teldatum_clock = StageClock()
             with clock.stage("derive"), teldatum_clock.stage("derive"):
@@ -59,29 +65,26 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
                 }
                 wh.store_rulebook_result(con, dates.teldatum, peildatum, tables)
             with clock.stage("publish"), teldatum_clock.stage("publish: stage"):
-                _, waiting = wh.load_rulebook_result(con, dates.teldatum)
-                staged = publish.stage_publication(
-                    con,
-                    waiting["charged"],
-                    waiting["niet_toegerekend"],
-                    waiting["counts"],
-                    peildatum,
-                    dates,
-                    "benchmark",
+                views = wh.rulebook_views(con, dates.teldatum, peildatum)
+                found = stage_teldatum(
+                    con, RulebookTables(**views), peildatum, dates, "benchmark", Mode.PUBLISH
                 )
-            with clock.stage("publish"), teldatum_clock.stage("publish: commit"):
-                publish.commit_publication(con, staged)
-            with clock.stage("publish"), teldatum_clock.stage("publish: export"):
-                publish.export_published(con, folder.published_dir, [dates.teldatum])
+                staged += [found] if found else []
             per_teldatum[dates.teldatum.isoformat()] = {
                 **teldatum_clock.seconds,
                 "charged_rows": result.charged.num_rows,
             }
+        keys = ExtractKeys(peildatum, "benchmark", "benchmark", "{}")
+        with clock.stage("publish"), parts.stage("commit"):
+            commit_extract(con, staged, "benchmark", keys)
+        with clock.stage("publish"), parts.stage("snapshot"):
+            snapshot.build_snapshot(con, folder.root, "benchmark", [write_report_into])
     return {
         "rows": {name: r.rijen_gelezen for name, r in read.items()},
         "quarantined": {name: r.rijen_gequarantaineerd for name, r in report.files.items()},
         "seconds": clock.seconds,
         "per_teldatum": per_teldatum,
+        "publish_per_extract": parts.seconds,
     }
 
 
