@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +14,8 @@ from rod_pipeline.report.labels import datum
 
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 40, 40, 64
-MAX_X_LABELS = 8
+# Room for a date label ("28-12-2025") on the x axis; closer labels are left out.
+X_LABEL_GAP = 64
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,17 @@ class Marker:
     day: date
 
 
-def _nice_ceiling(value: int) -> int:
-    """The axis maximum: the value rounded up to 1, 2 or 5 times a power of ten."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+def _y_ticks(largest: int) -> list[int]:
+    """0 up to the largest count, in at most five steps of 1, 2 or 5 times a power of ten, so
+    the gridlines fall on round numbers."""
+    step = next(
+        mantissa * 10**power
+        for power in itertools.count()
+        for mantissa in (1, 2, 5)
+        if largest <= 5 * mantissa * 10**power
+    )
+    top = max(step, -(-largest // step) * step)
+    return list(range(0, top + 1, step))
 
 
 def _coordinate(value: float) -> str:
@@ -56,7 +62,7 @@ def line_chart(series: Sequence[Series], markers: Sequence[Marker], title: str) 
         raise ValueError("a chart needs at least one point or marker")
     first, last = days[0].toordinal(), days[-1].toordinal()
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    y_max = _nice_ceiling(max((count for s in series for _, count in s.points), default=1))
+    ticks = _y_ticks(max((count for s in series for _, count in s.points), default=0))
 
     def x(day: date) -> float:
         if first == last:
@@ -64,7 +70,7 @@ def line_chart(series: Sequence[Series], markers: Sequence[Marker], title: str) 
         return LEFT + plot_width * (day.toordinal() - first) / (last - first)
 
     def y(count: int) -> float:
-        return TOP + plot_height * (1 - count / y_max)
+        return TOP + plot_height * (1 - count / ticks[-1])
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="grafiek" role="img" '
@@ -72,20 +78,20 @@ def line_chart(series: Sequence[Series], markers: Sequence[Marker], title: str) 
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for tick in range(5):
-        count = y_max * tick // 4
+    for count in ticks:
         parts.append(
             f'<line class="raster" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
             f'y1="{_coordinate(y(count))}" y2="{_coordinate(y(count))}"/>'
             f'<text class="as-y" x="{LEFT - 6}" y="{_coordinate(y(count) + 4)}">{count}</text>'
         )
-    point_days = sorted({day for s in series for day, _ in s.points})
-    step = math.ceil(len(point_days) / MAX_X_LABELS) if point_days else 1
-    for day in point_days[::step]:
-        parts.append(
-            f'<text class="as-x" x="{_coordinate(x(day))}" y="{HEIGHT - BOTTOM + 16}">'
-            f"{datum(day)}</text>"
-        )
+    labelled = -float(X_LABEL_GAP)
+    for day in sorted({day for s in series for day, _ in s.points}):
+        if x(day) - labelled >= X_LABEL_GAP:
+            labelled = x(day)
+            parts.append(
+                f'<text class="as-x" x="{_coordinate(labelled)}" y="{HEIGHT - BOTTOM + 16}">'
+                f"{datum(day)}</text>"
+            )
     for index, marker in enumerate(markers):
         at = _coordinate(x(marker.day))
         # Labels on alternate heights, anchored away from the nearer edge, so two close

@@ -33,8 +33,8 @@ SIGNALS = {
 }
 
 TLV_NOT_USED = {
-    "VERLOPEN": "verlopen vóór de teldatum",
-    "NOG_NIET_GELDIG": "nog niet geldig op de teldatum",
+    "VERLOPEN": "verlopen",
+    "NOG_NIET_GELDIG": "nog niet geldig",
 }
 
 

@@ -8,7 +8,7 @@ int32 and int64 counts mix.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -130,21 +130,43 @@ def _ten_laste(reader: _Reader) -> dict[Key, dict[tuple[str, date], int]]:
     return dict(counts)
 
 
-def _signaleringen(reader: _Reader) -> dict[Key, dict[str, int]]:
-    counts: dict[Key, dict[str, int]] = defaultdict(dict)
+def _dashboard_1b(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, dict[str, int]]]:
+    """The unused TLVs (R9) and the count of each signal, from one read of dashboard 1b."""
+    unused: dict[Key, list[Row]] = defaultdict(list)
+    signals: dict[Key, Counter[str]] = defaultdict(Counter)
     for row in reader.rows(
         "dashboard_1b",
-        """SELECT SAMENWERKINGSVERBAND, TELDATUM, SIGNAAL, count(*) AS AANTAL
-           FROM (SELECT SAMENWERKINGSVERBAND, TELDATUM,
-                        unnest(string_split(SIGNALERINGEN, ',')) AS SIGNAAL FROM ds)
-           WHERE SIGNAAL <> '' GROUP BY ALL""",
+        """SELECT TELDATUM, SAMENWERKINGSVERBAND, ONDERWIJSNUMMER, INSCHRIJVING_ID, VESTIGING_NAAM,
+                  BEKOSTIGINGSCATEGORIE, WIJZE_VAN_BEPALING_SWV, TLV_NUMMER, TLV_BEGINDATUM,
+                  TLV_EINDDATUM, TLV_GEBRUIKT, TLV_NIET_GEBRUIKT_REDEN, SIGNALERINGEN
+           FROM ds WHERE TLV_GEBRUIKT = 'Nee' OR SIGNALERINGEN <> ''
+           ORDER BY INSCHRIJVING_ID""",
     ):
-        counts[row["SAMENWERKINGSVERBAND"], row["TELDATUM"]][row["SIGNAAL"]] = row["AANTAL"]
-    return dict(counts)
+        key = (row["SAMENWERKINGSVERBAND"], row["TELDATUM"])
+        if row["TLV_GEBRUIKT"] == "Nee":
+            unused[key].append(row)
+        signals[key].update(filter(None, (row["SIGNALERINGEN"] or "").split(",")))
+    return dict(unused), {key: dict(counts) for key, counts in signals.items()}
+
+
+def _mutaties(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, int]]:
+    """The funding-relevant mutations (S6), and how many others (informative) there are."""
+    relevant: dict[Key, list[Row]] = defaultdict(list)
+    informative: Counter[Key] = Counter()
+    for row in reader.rows(
+        "mutaties", f"SELECT {MUTATIE_COLUMNS} FROM ds ORDER BY MUTATIE, INSCHRIJVING_ID"
+    ):
+        key = (row["SAMENWERKINGSVERBAND"], row["TELDATUM"])
+        if row["BEKOSTIGINGSRELEVANT"]:
+            relevant[key].append(row)
+        else:
+            informative[key] += 1
+    return dict(relevant), dict(informative)
 
 
 def read_published(published_dir: Path) -> Published:
-    """Everything the report shows, for all partnerships and teldata."""
+    """Everything the report shows, for all partnerships and teldata: one read per dataset
+    (two of the small history)."""
     with duckdb.connect() as con:
         reader = _Reader(con, published_dir)
         names = reader.rows(
@@ -152,41 +174,21 @@ def read_published(published_dir: Path) -> Published:
             """SELECT SAMENWERKINGSVERBAND, arg_max(SAMENWERKINGSVERBAND_NAAM, TELDATUM) AS NAAM
                FROM ds GROUP BY ALL ORDER BY ALL""",
         )
-        overige = reader.rows(
-            "mutaties",
-            """SELECT SAMENWERKINGSVERBAND, TELDATUM, count(*) AS AANTAL
-               FROM ds WHERE NOT BEKOSTIGINGSRELEVANT GROUP BY ALL""",
+        relevante_mutaties, overige_mutaties = _mutaties(reader)
+        ongebruikte_tlvs, signaleringen = _dashboard_1b(reader)
+        afwijkingen = reader.rows(
+            "afwijkingen_na_definitief",
+            f"""SELECT {MUTATIE_COLUMNS} FROM ds
+                ORDER BY BEKOSTIGINGSRELEVANT DESC, MUTATIE, INSCHRIJVING_ID""",
+            required=False,
         )
         return Published(
             partnerships={row["SAMENWERKINGSVERBAND"]: row["NAAM"] for row in names},
             teldata=_teldata(reader),
             ten_laste=_ten_laste(reader),
-            relevante_mutaties=_grouped(
-                reader.rows(
-                    "mutaties",
-                    f"""SELECT {MUTATIE_COLUMNS} FROM ds WHERE BEKOSTIGINGSRELEVANT
-                        ORDER BY MUTATIE, INSCHRIJVING_ID""",
-                )
-            ),
-            overige_mutaties={
-                (row["SAMENWERKINGSVERBAND"], row["TELDATUM"]): row["AANTAL"] for row in overige
-            },
-            ongebruikte_tlvs=_grouped(
-                reader.rows(
-                    "dashboard_1b",
-                    """SELECT TELDATUM, SAMENWERKINGSVERBAND, ONDERWIJSNUMMER, INSCHRIJVING_ID,
-                              VESTIGING_NAAM, BEKOSTIGINGSCATEGORIE, WIJZE_VAN_BEPALING_SWV,
-                              TLV_NUMMER, TLV_BEGINDATUM, TLV_EINDDATUM, TLV_NIET_GEBRUIKT_REDEN
-                       FROM ds WHERE TLV_GEBRUIKT = 'Nee' ORDER BY INSCHRIJVING_ID""",
-                )
-            ),
-            signaleringen=_signaleringen(reader),
-            afwijkingen=_grouped(
-                reader.rows(
-                    "afwijkingen_na_definitief",
-                    f"""SELECT {MUTATIE_COLUMNS} FROM ds
-                        ORDER BY BEKOSTIGINGSRELEVANT DESC, MUTATIE, INSCHRIJVING_ID""",
-                    required=False,
-                )
-            ),
+            relevante_mutaties=relevante_mutaties,
+            overige_mutaties=overige_mutaties,
+            ongebruikte_tlvs=ongebruikte_tlvs,
+            signaleringen=signaleringen,
+            afwijkingen=_grouped(afwijkingen),
         )

@@ -17,6 +17,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,24 @@ def status(peildatum: date, deadline: date, einde: date) -> str:
     return "VASTGESTELD" if peildatum < einde else "DEFINITIEF"
 
 
+@cache
+def has_tlv(i: int) -> bool:
+    return i % 11 != 5
+
+
+@cache
+def unused_tlv(i: int) -> str | None:
+    """R9: why pupil i's TLV was not used, None when it was (or there is none)."""
+    return {3: "VERLOPEN", 4: "NOG_NIET_GELDIG"}.get(i % 7) if has_tlv(i) else None
+
+
+@cache
+def wijze(i: int) -> str:
+    if not has_tlv(i) and i % 2 == 1:
+        return "Vestiging"  # R8, flagged WOONPLAATS_ONBEKEND
+    return "TLV" if has_tlv(i) and unused_tlv(i) is None else "Woonplaats leerling"
+
+
 def _write(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path, compression="zstd")
@@ -162,6 +181,7 @@ class _World:
         deadline = registratiedeadline(teldatum)
         return deadline, deadline + timedelta(weeks=6)
 
+    @cache  # noqa: B019 (one world per fixture, kept for its lifetime)
     def peildata(self, teldatum: date) -> tuple[date, ...]:
         deadline, einde = self.dates(teldatum)
         first, last = (
@@ -196,22 +216,10 @@ class _World:
             rows.append((s - 1, self.pupils))
         return rows
 
-    def has_tlv(self, i: int) -> bool:
-        return i % 11 != 5
-
-    def unused_tlv(self, i: int) -> str | None:
-        """R9: why pupil i's TLV was not used, None when it was (or there is none)."""
-        return {3: "VERLOPEN", 4: "NOG_NIET_GELDIG"}.get(i % 7) if self.has_tlv(i) else None
-
-    def wijze(self, i: int) -> str:
-        if not self.has_tlv(i) and i % 2 == 1:
-            return "Vestiging"  # R8, flagged WOONPLAATS_ONBEKEND
-        return "TLV" if self.has_tlv(i) and self.unused_tlv(i) is None else "Woonplaats leerling"
-
     def row_1b(self, s: int, owner: int, i: int, teldatum: date, k: int) -> dict[str, Any]:
         code, year = self.codes[owner], teldatum.year
         category = self.category(owner, i, k == self.peildata_count - 1)
-        has_tlv, unused = self.has_tlv(i), self.unused_tlv(i)
+        tlv, unused = has_tlv(i), unused_tlv(i)
         begin, end = {
             None: (date(year - 1, 8, 1), date(year + 1, 7, 31)),
             "VERLOPEN": (date(year - 3, 8, 1), date(year - 1, 7, 31)),
@@ -222,7 +230,7 @@ class _World:
             for flag, applies in (
                 ("CATEGORIE_AFWIJKEND", i % 17 == 1),
                 ("MEERDERE_GELDIGE_TLV", i % 19 == 2),
-                ("WOONPLAATS_ONBEKEND", self.wijze(i) == "Vestiging"),
+                ("WOONPLAATS_ONBEKEND", wijze(i) == "Vestiging"),
             )
             if applies
         ]
@@ -232,7 +240,7 @@ class _World:
             "PEILDATUM": self.peildata(teldatum)[k],
             "SAMENWERKINGSVERBAND": self.codes[s],
             "SAMENWERKINGSVERBAND_NAAM": self.name(s),
-            "WIJZE_VAN_BEPALING_SWV": self.wijze(i),
+            "WIJZE_VAN_BEPALING_SWV": wijze(i),
             "ONDERWIJSNUMMER": self.number(owner, i),
             "INSCHRIJVING_ID": f"I{owner:03d}-{i:05d}",
             "VESTIGING": vestiging,
@@ -244,10 +252,10 @@ class _World:
             "BEKOSTIGINGSCATEGORIE": category,
             "DATUM_INSCHRIJVING": date(year - 1, 8, 20),
             "DATUM_UITSCHRIJVING": None,
-            "TLV_NUMMER": f"{code}-{year - 1}-{i + 1:05d}" if has_tlv else None,
-            "TLV_BEGINDATUM": begin if has_tlv else None,
-            "TLV_EINDDATUM": end if has_tlv else None,
-            "TLV_GEBRUIKT": ("Nee" if unused else "Ja") if has_tlv else None,
+            "TLV_NUMMER": f"{code}-{year - 1}-{i + 1:05d}" if tlv else None,
+            "TLV_BEGINDATUM": begin if tlv else None,
+            "TLV_EINDDATUM": end if tlv else None,
+            "TLV_GEBRUIKT": ("Nee" if unused else "Ja") if tlv else None,
             "TLV_NIET_GEBRUIKT_REDEN": unused,
             "SIGNALERINGEN": ",".join(signals),
             "MUTATIE": "ONGEWIJZIGD",
@@ -373,7 +381,7 @@ class _World:
         for s, code in enumerate(self.codes):
             latest = k == self.peildata_count - 1
             counts = Counter(
-                (self.category(owner, i, latest), self.wijze(i)) for owner, i in self.charged(s, k)
+                (self.category(owner, i, latest), wijze(i)) for owner, i in self.charged(s, k)
             )
             keys = [("TEN_LASTE", c, w, n) for (c, w), n in sorted(counts.items())]
             keys.append(("LEERLINGBASIS", "REGULIER", None, 10 * self.pupils))

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 
-from rod_pipeline.report.chart import LEFT, RIGHT, WIDTH, Marker, Series, line_chart
+from rod_pipeline.report.chart import (
+    LEFT,
+    RIGHT,
+    WIDTH,
+    X_LABEL_GAP,
+    Marker,
+    Series,
+    line_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAYS = (date(2025, 2, 8), date(2025, 2, 18), date(2025, 2, 28))
@@ -60,13 +69,29 @@ def test_counts_rise_upwards_from_a_zero_baseline() -> None:
     svg = _parse(line_chart([_series("SBO", (0, 7, 10))], [], "t"))
     heights = [float(c.get("cy")) for c in svg.iter(f"{SVG}circle")]
     assert heights[0] > heights[1] > heights[2]
-    assert [t.text for t in svg.findall(f"{SVG}text[@class='as-y']")] == [
-        "0",
-        "2",
-        "5",
-        "7",
-        "10",
-    ]
+
+
+@pytest.mark.parametrize(
+    ("counts", "ticks"),
+    [
+        ((0, 0, 0), ["0", "1"]),
+        ((0, 7, 10), ["0", "2", "4", "6", "8", "10"]),
+        ((3, 4, 7), ["0", "2", "4", "6", "8"]),
+        ((150, 420, 598), ["0", "200", "400", "600"]),
+    ],
+)
+def test_gridlines_fall_on_round_numbers(counts: tuple[int, ...], ticks: list[str]) -> None:
+    svg = _parse(line_chart([_series("SBO", counts)], [], "t"))
+    assert [t.text for t in svg.findall(f"{SVG}text[@class='as-y']")] == ticks
+
+
+def test_date_labels_of_close_peildata_do_not_overlap() -> None:
+    days = tuple(date(2025, 2, day) for day in range(3, 28, 3))
+    series = Series("SBO", tuple((day, 1) for day in days), "#000")
+    svg = _parse(line_chart([series], MARKERS, "t"))
+    labels = [float(t.get("x")) for t in svg.findall(f"{SVG}text[@class='as-x']")]
+    assert 1 < len(labels) < len(days)
+    assert all(b - a >= X_LABEL_GAP for a, b in itertools.pairwise(labels))
 
 
 def test_a_single_peildatum_is_drawn_in_the_middle() -> None:
