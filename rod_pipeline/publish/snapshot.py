@@ -218,6 +218,7 @@ def build_snapshot(
     previous_index = _read_index(previous)
     name = _next_name(root)
     building = snapshots_dir(root) / f"{BUILDING_PREFIX}{name}"
+    final = snapshots_dir(root) / name
     index: dict[str, dict] = {}
     try:
         building.mkdir()
@@ -241,17 +242,21 @@ def build_snapshot(
                 files = _write_folder(con, folder, dataset, source, partnerships)
             index[relative] = {"source": source.key, "files": files}
         write_datasets_md(building)
-        write_catalog(building, root)
         for extra in extras:
             extra(building)
-        write_manifest(con, building, run_id)
-        os.sync()  # every file of the snapshot is on disk before the link points at it
-        final = snapshots_dir(root) / name
+        # The catalog's views are bound to their files' paths when they are created, so it is
+        # written under the snapshot's own name (published/ does not point there yet).
         os.rename(building, final)
+        write_catalog(final, root)
+        write_manifest(con, final, run_id)
+        os.sync()  # every file of the snapshot is on disk before the link points at it
         atomic.write_bytes(Path(str(final) + INDEX_SUFFIX), json.dumps(index).encode())
         switch_link(root, final)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
+        if current_snapshot(root) != final:
+            shutil.rmtree(final, ignore_errors=True)
+            Path(str(final) + INDEX_SUFFIX).unlink(missing_ok=True)
         raise
     prune(root)
     return final
@@ -270,9 +275,15 @@ def switch_link(root: Path, snapshot: Path) -> None:
 
 
 def remove_unfinished(root: Path) -> None:
-    """Half-built snapshots of a run that was killed."""
+    """Half-built snapshots of a run that was killed: still `.building-`, or renamed but
+    without the manifest that is written last."""
     for leftover in snapshots_dir(root).glob(f"{BUILDING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    current = current_snapshot(root)
+    for folder in snapshots_dir(root).iterdir():
+        unfinished = not (folder / MANIFEST).is_file()
+        if folder.is_dir() and folder.name.isdigit() and folder != current and unfinished:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def prune(root: Path, now: float | None = None) -> list[Path]:

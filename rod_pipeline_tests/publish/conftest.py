@@ -8,18 +8,15 @@ import pytest
 
 
 @pytest.fixture
-def warehouse_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "warehouse.duckdb"
+def root(tmp_path: Path) -> Path:
+    """A data folder: published/ and state/ are made by publishing."""
+    folder = tmp_path / "data"
+    (folder / "state").mkdir(parents=True)
+    return folder
 
 
 @pytest.fixture
-def con(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    warehouse_path.parent.mkdir(parents=True)
-    connection = duckdb.connect(str(warehouse_path))
+def con(root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(root / "state" / "warehouse.duckdb"))
     yield connection
     connection.close()
-
-
-@pytest.fixture
-def published_dir(tmp_path: Path) -> Path:
-    return tmp_path / "published"
