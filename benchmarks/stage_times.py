@@ -25,7 +25,6 @@ from rod_pipeline.publish import snapshot
 from rod_pipeline.publish.commit import ExtractKeys, commit_extract
 from rod_pipeline.publish.publication import write_report_into
 from rod_pipeline.publish.stage import Mode, RulebookTables, stage_teldatum
-from rod_pipeline.rulebook import apply_rulebook
 
 
 class StageClock:
@@ -57,13 +56,7 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
             teldatum_clock = StageClock()
             with clock.stage("derive"), teldatum_clock.stage("derive"):
                 wh.point_views_at_extract(con, peildatum)
-                result = apply_rulebook(con, dates.teldatum, dates.registratiedeadline)
-                tables = {
-                    "charged": result.charged,
-                    "niet_toegerekend": result.niet_toegerekend,
-                    "counts": result.counts,
-                }
-                wh.store_rulebook_result(con, dates.teldatum, peildatum, tables)
+                derived = wh.derive_teldatum(con, dates, peildatum)
             with clock.stage("publish"), teldatum_clock.stage("publish: stage"):
                 views = wh.rulebook_views(con, dates.teldatum, peildatum)
                 found = stage_teldatum(
@@ -72,7 +65,7 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
                 staged += [found] if found else []
             per_teldatum[dates.teldatum.isoformat()] = {
                 **teldatum_clock.seconds,
-                "charged_rows": result.charged.num_rows,
+                "charged_rows": derived["charged"],
             }
         keys = ExtractKeys(peildatum, "benchmark", "benchmark", "{}")
         with clock.stage("publish"), parts.stage("commit"):

@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.errors import OperatorError
 from rod_pipeline.contract.sources import file_sha256
+from rod_pipeline.rulebook.apply import rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
 
 # Relation the rulebook reads -> warehouse table it comes from.
@@ -194,23 +194,33 @@ def stability_dates(
     raise LookupError(f"teldatum {teldatum} is not in teldata.csv of extract {peildatum}")
 
 
-def store_rulebook_result(
-    con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date, tables: dict[str, pa.Table]
-) -> None:
-    """Replace the waiting results of this teldatum, in one transaction."""
-    with atomic.transaction(con):
-        for name, table in RULEBOOK_TABLES.items():
-            con.register("rulebook_result", tables[name])
+def derive_teldatum(
+    con: duckdb.DuckDBPyConnection, dates: StabilityDates, peildatum: date
+) -> dict[str, int]:
+    """Apply the rulebook to T on the extract the views point at, and replace T's waiting
+    results with them in one transaction, without leaving DuckDB. Returns rows per result."""
+    teldatum = dates.teldatum
+    rows = {}
+    with (
+        rulebook_queries(con, teldatum, dates.registratiedeadline) as queries,
+        atomic.transaction(con),
+    ):
+        for name, (sql, params) in queries.items():
+            table = RULEBOOK_TABLES[name]
             con.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} AS "
-                "SELECT CAST(NULL AS DATE) AS PEILDATUM, * FROM rulebook_result WHERE false"
+                f"SELECT NULL::DATE AS PEILDATUM, * FROM ({sql}) WHERE false",
+                params,
             )
             con.execute(f"DELETE FROM {table} WHERE TELDATUM = ?", [teldatum])
             con.execute(
-                f"INSERT INTO {table} SELECT ?::DATE AS PEILDATUM, * FROM rulebook_result",
-                [peildatum],
+                f"INSERT INTO {table} SELECT $peildatum::DATE AS PEILDATUM, * FROM ({sql})",
+                {**params, "peildatum": peildatum},
             )
-            con.unregister("rulebook_result")
+            rows[name] = one_row(
+                con, f"SELECT count(*) FROM {table} WHERE TELDATUM = ?", [teldatum]
+            )[0]
+    return rows
 
 
 def rulebook_views(con: duckdb.DuckDBPyConnection, teldatum: date, peildatum: date) -> dict:

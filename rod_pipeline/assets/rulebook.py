@@ -13,7 +13,6 @@ from rod_pipeline.resources import (
     Warehouse,
     WriterLockResource,
 )
-from rod_pipeline.rulebook import apply_rulebook
 
 _UPSTREAM = ["inschrijvingen", "tlv", "reference_data"]
 
@@ -68,16 +67,9 @@ def rulebook_results(
         )
         wh.point_views_at_extract(con, peildatum)
         for item in modes:
-            teldatum = item.dates.teldatum
-            result = apply_rulebook(con, teldatum, item.dates.registratiedeadline)
-            tables = {
-                "charged": result.charged,
-                "niet_toegerekend": result.niet_toegerekend,
-                "counts": result.counts,
-            }
-            wh.store_rulebook_result(con, teldatum, peildatum, tables)
-            for name, table in tables.items():
-                rows[name][teldatum.isoformat()] = table.num_rows
+            derived = wh.derive_teldatum(con, item.dates, peildatum)
+            for name, count in derived.items():
+                rows[name][item.dates.teldatum.isoformat()] = count
     for asset_key, name in (
         ("charged_enrolments", "charged"),
         ("uncharged_enrolments", "niet_toegerekend"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -30,33 +32,53 @@ DROP MACRO TABLE IF EXISTS temp.rulebook_active_enrolments;
 DROP TABLE IF EXISTS temp.rulebook_onderwijssoorten;
 """
 
+# The three results: their query and the Arrow schema that fixes their columns and types.
+SCHEMAS = {
+    "charged": CHARGED_SCHEMA,
+    "niet_toegerekend": NIET_TOEGEREKEND_SCHEMA,
+    "counts": COUNTS_SCHEMA,
+}
+_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.date32(): "DATE", pa.int64(): "BIGINT"}
 
-def apply_rulebook(
+
+@contextmanager
+def rulebook_queries(
     con: duckdb.DuckDBPyConnection, teldatum: date, registratiedeadline: date
-) -> RulebookResult:
-    """Charged enrolments (1b), not-charged ones with their reason, and the counts (1a) on T.
-
-    Reads the relations inschrijvingen, tlv, vestigingen, regio_indeling and
-    samenwerkingsverbanden from `con` (validated rows of one extract).
-    """
+) -> Iterator[dict[str, tuple[str, dict[str, date]]]]:
+    """While open: the three result queries of the rulebook on T with their parameters, each
+    giving its schema's columns and types. Reads the relations inschrijvingen, tlv, vestigingen,
+    regio_indeling and samenwerkingsverbanden (validated rows of one extract)."""
     dates = {"teldatum": teldatum, "registratiedeadline": registratiedeadline}
     try:
         con.execute(CREATE_ONDERWIJSSOORTEN)
         con.execute(CREATE_ACTIVE_ENROLMENTS)
         con.execute(CREATE_SPECIAL_ENROLMENTS, dates)
         con.execute(CREATE_CHARGED, {"teldatum": teldatum})
-        return RulebookResult(
-            charged=_fetch(con, SELECT_CHARGED, {}, CHARGED_SCHEMA),
-            niet_toegerekend=_fetch(
-                con, SELECT_NIET_TOEGEREKEND, {"teldatum": teldatum}, NIET_TOEGEREKEND_SCHEMA
-            ),
-            counts=_fetch(con, SELECT_COUNTS, dates, COUNTS_SCHEMA),
-        )
+        yield {
+            name: (_typed(sql, SCHEMAS[name]), params)
+            for name, sql, params in (
+                ("charged", SELECT_CHARGED, {}),
+                ("niet_toegerekend", SELECT_NIET_TOEGEREKEND, {"teldatum": teldatum}),
+                ("counts", SELECT_COUNTS, dates),
+            )
+        }
     finally:
         con.execute(_CLEAN_UP)
 
 
-def _fetch(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, date], schema: pa.Schema
-) -> pa.Table:
-    return con.sql(sql, params=params).to_arrow_table().cast(schema)
+def _typed(sql: str, schema: pa.Schema) -> str:
+    casts = ", ".join(f"CAST({f.name} AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in schema)
+    return f"SELECT {casts} FROM ({sql})"
+
+
+def apply_rulebook(
+    con: duckdb.DuckDBPyConnection, teldatum: date, registratiedeadline: date
+) -> RulebookResult:
+    """Charged enrolments (1b), not-charged ones with their reason, and the counts (1a) on T,
+    as Arrow tables (for tests and tools; the pipeline keeps them in the warehouse)."""
+    with rulebook_queries(con, teldatum, registratiedeadline) as queries:
+        tables = {
+            name: con.sql(sql, params=params).to_arrow_table().cast(SCHEMAS[name])
+            for name, (sql, params) in queries.items()
+        }
+    return RulebookResult(**tables)
