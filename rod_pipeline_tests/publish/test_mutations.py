@@ -1,4 +1,5 @@
-"""Two publications of one teldatum with every kind of change, and reruns on unchanged input."""
+"""Publications of one teldatum compared with the one before (S4-S7), every kind of mutation,
+read back from the published snapshot."""
 
 from __future__ import annotations
 
@@ -7,179 +8,157 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from rod_pipeline.publish import (
-    commit_publication,
-    export_published,
-    latest_stabiliteit,
-    stage_publication,
-    teldatum_history,
-)
 from rod_pipeline.publish import datasets as ds
-from rod_pipeline.rulebook.calendar import StabilityDates
+from rod_pipeline.publish import history
+from rod_pipeline_tests.publish.publishing import publish, stage
 from rod_pipeline_tests.publish.reading import read_all_ways
 from rod_pipeline_tests.publish.tables import (
     CHARGED_SCHEMA,
-    COUNTS_SCHEMA,
-    NIET_TOEGEREKEND_SCHEMA,
-    table,
+    DATES,
+    T,
+    count,
+    enrolment,
+    niet_toegerekend,
+    output,
 )
 
-T = date(2025, 2, 1)
-DATES = StabilityDates.for_teldatum(T)  # deadline 2025-03-03, end of objections 2025-04-14
 P1 = date(2025, 2, 10)
+P2 = date(2025, 2, 20)
+P3 = date(2025, 3, 10)
 
-
-def _enrolment(swv: str, enrolment: str, **changes: object) -> dict[str, object]:
-    return {
-        "TELDATUM": T,
-        "SAMENWERKINGSVERBAND": swv,
-        "SAMENWERKINGSVERBAND_NAAM": f"SWV {swv}",
-        "WIJZE_VAN_BEPALING_SWV": "TLV",
-        "ONDERWIJSNUMMER": "123456782",
-        "INSCHRIJVING_ID": enrolment,
-        "VESTIGING": "00JH00",
-        "VESTIGING_NAAM": "Vlinder",
-        "SWV_VESTIGING": "PO2203",
-        "ONDERWIJSSOORT": "SO",
-        "BEKOSTIGINGSCATEGORIE": "SO_VSO_LAAG",
-        "DATUM_INSCHRIJVING": date(2024, 8, 1),
-        "TLV_NUMMER": f"{swv}-2024-1",
-        "TLV_BEGINDATUM": date(2024, 8, 1),
-        "TLV_GEBRUIKT": "Ja",
-        **changes,
-    }
-
-
-def _count(swv: str, telling: str, category: str, wijze: str | None, aantal: int) -> dict:
-    return {
-        "TELDATUM": T,
-        "SAMENWERKINGSVERBAND": swv,
-        "SAMENWERKINGSVERBAND_NAAM": f"SWV {swv}",
-        "TELLING": telling,
-        "BEKOSTIGINGSCATEGORIE": category,
-        "WIJZE_VAN_BEPALING_SWV": wijze,
-        "AANTAL": aantal,
-    }
-
-
-FIRST_CHARGED = [
-    _enrolment("PO0001", "E1"),
-    _enrolment("PO0001", "E2"),
-    _enrolment("PO0001", "E3"),
-    _enrolment("PO0001", "E4"),
+FIRST = [
+    enrolment("PO0001", "E1", "100000001"),
+    enrolment("PO0001", "E2", "100000002"),
+    enrolment("PO0001", "E3", "100000003"),
+    enrolment("PO0001", "E4", "100000004"),
+    enrolment("PO0001", "E6", "100000006"),
+    enrolment("PO0001", "E7", "100000007"),
 ]
-SECOND_CHARGED = [
-    _enrolment("PO0001", "E1"),  # unchanged
-    _enrolment("PO0001", "E2", BEKOSTIGINGSCATEGORIE="SO_VSO_HOOG", DATUM_UITSCHRIJVING=T),
-    # E3 disappears; E4 moves to PO0002; E5 is new
-    _enrolment("PO0002", "E4"),
-    _enrolment("PO0002", "E5"),
+SECOND = [
+    FIRST[0],  # unchanged
+    enrolment("PO0001", "E2", "100000002", BEKOSTIGINGSCATEGORIE="SO_VSO_HOOG"),
+    # E3 is gone; E4 moves to PO0002; E5 is new
+    enrolment("PO0002", "E4", "100000004"),
+    enrolment("PO0002", "E5", "100000005"),
+    # S6: an end date filled in after T is informative
+    enrolment("PO0001", "E6", "100000006", DATUM_UITSCHRIJVING=date(2025, 3, 1), TLV_EINDDATUM=T),
+    enrolment("PO0001", "E7", "100000007", WIJZE_VAN_BEPALING_SWV="Woonplaats leerling"),
 ]
 FIRST_COUNTS = [
-    _count("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 4),
-    _count("PO0001", "LEERLINGBASIS", "REGULIER", None, 100),
-    _count("PO0002", "LEERLINGBASIS", "REGULIER", None, 50),
+    count("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 6),
+    count("PO0001", "LEERLINGBASIS", "REGULIER", None, 100),
+    count("PO0002", "LEERLINGBASIS", "REGULIER", None, 50),
 ]
 SECOND_COUNTS = [
-    _count("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 1),
-    _count("PO0001", "TEN_LASTE", "SO_VSO_HOOG", "TLV", 1),
-    _count("PO0002", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 2),
-    _count("PO0001", "LEERLINGBASIS", "REGULIER", None, 100),
-    _count("PO0002", "LEERLINGBASIS", "REGULIER", None, 55),
+    count("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 2),
+    count("PO0001", "TEN_LASTE", "SO_VSO_HOOG", "TLV", 1),
+    count("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "Woonplaats leerling", 1),
+    count("PO0002", "TEN_LASTE", "SO_VSO_LAAG", "TLV", 2),
+    count("PO0001", "LEERLINGBASIS", "REGULIER", None, 100),
+    count("PO0002", "LEERLINGBASIS", "REGULIER", None, 55),
 ]
-THIRD_COUNTS = [c for c in SECOND_COUNTS if c["BEKOSTIGINGSCATEGORIE"] != "SO_VSO_HOOG"]
 NIET_TOEGEREKEND = [
-    {
-        "TELDATUM": T,
-        "INSCHRIJVING_ID": "E9",
-        "ONDERWIJSNUMMER": "123456794",
-        "VESTIGING": "00SU00",
-        "ONDERWIJSSOORT": "SO",
-        "REDEN": "CLUSTER_1_2",
-    }
+    niet_toegerekend("PO0002", "N1", "100000009", "CLUSTER_1_2"),
+    niet_toegerekend(None, "N2", "100000010", "GESLOTEN_PLAATSING"),
 ]
-
-
-def _publish(
-    con: duckdb.DuckDBPyConnection,
-    peildatum: date,
-    charged: list[dict],
-    counts: list[dict],
-    run_id: str,
-    niet_toegerekend: list[dict] = NIET_TOEGEREKEND,
-):
-    staged = stage_publication(
-        con,
-        table(CHARGED_SCHEMA, charged),
-        table(NIET_TOEGEREKEND_SCHEMA, niet_toegerekend),
-        table(COUNTS_SCHEMA, counts),
-        peildatum,
-        DATES,
-        run_id,
-    )
-    commit_publication(con, staged)
-    return staged
+FIRST_OUTPUT = output(FIRST, FIRST_COUNTS, NIET_TOEGEREKEND)
+SECOND_OUTPUT = output(SECOND, SECOND_COUNTS, NIET_TOEGEREKEND)
 
 
 def _by_key(rows: pa.Table, *key: str) -> dict[tuple, dict]:
     return {tuple(row[k] for k in key): row for row in rows.to_pylist()}
 
 
-@pytest.mark.parametrize(
-    ("second_peildatum", "late"), [(date(2025, 3, 3), True), (date(2025, 2, 20), False)]
-)
+def _mutaties(published: Path) -> dict[tuple, dict]:
+    return _by_key(read_all_ways(published, ds.MUTATIES), "SAMENWERKINGSVERBAND", "INSCHRIJVING_ID")
+
+
+@pytest.mark.parametrize(("second_peildatum", "late"), [(date(2025, 3, 3), True), (P2, False)])
 def test_every_kind_of_mutation(
-    con: duckdb.DuckDBPyConnection, published_dir: Path, second_peildatum: date, late: bool
+    con: duckdb.DuckDBPyConnection, root: Path, second_peildatum: date, late: bool
 ):
-    first = _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    second = _publish(con, second_peildatum, SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    export_published(con, published_dir)
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, second_peildatum, {DATES: SECOND_OUTPUT}, "run-2")
+    published = root / "published"
 
     dashboard_1b = _by_key(
-        read_all_ways(published_dir, ds.DASHBOARD_1B), "SAMENWERKINGSVERBAND", "INSCHRIJVING_ID"
+        read_all_ways(published, ds.DASHBOARD_1B), "SAMENWERKINGSVERBAND", "INSCHRIJVING_ID"
     )
     assert {key: row["MUTATIE"] for key, row in dashboard_1b.items()} == {
         ("PO0001", "E1"): "ONGEWIJZIGD",
         ("PO0001", "E2"): "GEWIJZIGD",
         ("PO0002", "E4"): "NIEUW",
         ("PO0002", "E5"): "NIEUW",
+        ("PO0001", "E6"): "GEWIJZIGD",
+        ("PO0001", "E7"): "GEWIJZIGD",
     }
     assert {row["PEILDATUM"] for row in dashboard_1b.values()} == {second_peildatum}
 
-    mutaties = _by_key(
-        read_all_ways(published_dir, ds.MUTATIES), "SAMENWERKINGSVERBAND", "INSCHRIJVING_ID"
+    columns = (
+        "MUTATIE",
+        "BEKOSTIGINGSRELEVANT",
+        "ANDER_SAMENWERKINGSVERBAND",
+        "GEWIJZIGDE_KOLOMMEN",
+        "VORIGE_WAARDEN",
     )
-    assert {key: (row["MUTATIE"], row["GEWIJZIGDE_KOLOMMEN"]) for key, row in mutaties.items()} == {
-        ("PO0001", "E2"): ("GEWIJZIGD", "BEKOSTIGINGSCATEGORIE,DATUM_UITSCHRIJVING"),
-        ("PO0001", "E3"): ("VERVALLEN", None),
-        ("PO0001", "E4"): ("VERVALLEN", None),
-        ("PO0002", "E4"): ("NIEUW", None),
-        ("PO0002", "E5"): ("NIEUW", None),
+    mutaties = _mutaties(published)
+    assert {key: tuple(row[c] for c in columns) for key, row in mutaties.items()} == {
+        ("PO0001", "E2"): (
+            "GEWIJZIGD",
+            True,
+            None,
+            "BEKOSTIGINGSCATEGORIE",
+            "BEKOSTIGINGSCATEGORIE=SO_VSO_LAAG",
+        ),
+        ("PO0001", "E3"): ("VERVALLEN", True, None, None, None),
+        # S5: a move is gone at one partnership and new at the other, each naming the other
+        ("PO0001", "E4"): ("VERVALLEN", True, "PO0002", None, None),
+        ("PO0002", "E4"): ("NIEUW", True, "PO0001", None, None),
+        ("PO0002", "E5"): ("NIEUW", True, None, None, None),
+        # S6: informative; previous values empty for what was null
+        ("PO0001", "E6"): (
+            "GEWIJZIGD",
+            False,
+            None,
+            "DATUM_UITSCHRIJVING,TLV_EINDDATUM",
+            "DATUM_UITSCHRIJVING=; TLV_EINDDATUM=",
+        ),
+        ("PO0001", "E7"): (
+            "GEWIJZIGD",
+            True,
+            None,
+            "WIJZE_VAN_BEPALING_SWV",
+            "WIJZE_VAN_BEPALING_SWV=TLV",
+        ),
     }
-    assert {(row["PEILDATUM"], row["VORIGE_PEILDATUM"]) for row in mutaties.values()} == {
+    assert {(r["PEILDATUM"], r["VORIGE_PEILDATUM"]) for r in mutaties.values()} == {
         (second_peildatum, P1)
     }
+    assert {r["ONDERWIJSNUMMER"] for k, r in mutaties.items() if k[1] == "E4"} == {"100000004"}
 
     dashboard_1a = _by_key(
-        read_all_ways(published_dir, ds.DASHBOARD_1A),
+        read_all_ways(published, ds.DASHBOARD_1A),
         "SAMENWERKINGSVERBAND",
         "TELLING",
         "BEKOSTIGINGSCATEGORIE",
+        "WIJZE_VAN_BEPALING_SWV",
     )
     assert {key: (row["AANTAL"], row["VERSCHIL"]) for key, row in dashboard_1a.items()} == {
-        ("PO0001", "TEN_LASTE", "SO_VSO_LAAG"): (1, -3),
-        ("PO0001", "TEN_LASTE", "SO_VSO_HOOG"): (1, 1),
-        ("PO0002", "TEN_LASTE", "SO_VSO_LAAG"): (2, 2),
-        ("PO0001", "LEERLINGBASIS", "REGULIER"): (100, 0),
-        ("PO0002", "LEERLINGBASIS", "REGULIER"): (55, 5),
+        ("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "TLV"): (2, -4),
+        ("PO0001", "TEN_LASTE", "SO_VSO_HOOG", "TLV"): (1, 1),
+        ("PO0001", "TEN_LASTE", "SO_VSO_LAAG", "Woonplaats leerling"): (1, 1),
+        ("PO0002", "TEN_LASTE", "SO_VSO_LAAG", "TLV"): (2, 2),
+        ("PO0001", "LEERLINGBASIS", "REGULIER", None): (100, 0),
+        ("PO0002", "LEERLINGBASIS", "REGULIER", None): (55, 5),
     }
 
-    stabiliteit = read_all_ways(published_dir, ds.STABILITEIT).to_pylist()
-    assert [(r["PEILDATUM"], r["LATE_MUTATIE"], r["ONGEWIJZIGD_SINDS"]) for r in stabiliteit] == [
-        (P1, False, P1),
-        (second_peildatum, late, second_peildatum),
+    stabiliteit = read_all_ways(published, ds.STABILITEIT).to_pylist()
+    assert [(r["PEILDATUM"], r["LATE_MUTATIE"]) for r in stabiliteit] == [
+        (P1, False),
+        (second_peildatum, late),
     ]
     newest = stabiliteit[-1]
     assert (
@@ -187,98 +166,141 @@ def test_every_kind_of_mutation(
         newest["AANTAL_NIEUW"],
         newest["AANTAL_GEWIJZIGD"],
         newest["AANTAL_VERVALLEN"],
-    ) == (4, 2, 1, 2)
+        newest["AANTAL_BEKOSTIGINGSRELEVANT"],
+    ) == (6, 2, 3, 2, 6)
+    assert (
+        newest["ONGEWIJZIGD_SINDS"] == newest["BEKOSTIGING_ONGEWIJZIGD_SINDS"] == (second_peildatum)
+    )
     assert newest["STATUS"] == DATES.status(second_peildatum)
-    assert newest["INHOUD_HASH"] == second.inhoud_hash != first.inhoud_hash
+
+
+def test_niet_toegerekend_is_split_per_partnership_of_the_location(
+    con: duckdb.DuckDBPyConnection, root: Path
+):
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    folder = root / "published" / "niet_toegerekend" / f"teldatum={T}"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "samenwerkingsverband=GEEN",
+        "samenwerkingsverband=PO0001",
+        "samenwerkingsverband=PO0002",
+    ]
+    rows = read_all_ways(root / "published", ds.NIET_TOEGEREKEND).to_pylist()
+    assert {(r["SAMENWERKINGSVERBAND"], r["INSCHRIJVING_ID"]) for r in rows} == {
+        ("PO0002", "N1"),
+        (None, "N2"),
+    }
+    geen = pq.read_table(folder / "samenwerkingsverband=GEEN" / "part-0.parquet")
+    assert geen.select(["SAMENWERKINGSVERBAND", "INSCHRIJVING_ID"]).to_pylist() == [
+        {"SAMENWERKINGSVERBAND": None, "INSCHRIJVING_ID": "N2"}
+    ]
+
+
+def test_an_informative_change_after_the_deadline_is_no_late_mutation(
+    con: duckdb.DuckDBPyConnection, root: Path
+):
+    """S6/S7: only an end date filled in, after the deadline; then nothing changes at all."""
+    informative = [r if r["INSCHRIJVING_ID"] != "E6" else SECOND[4] for r in FIRST]
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, P3, {DATES: output(informative, FIRST_COUNTS, NIET_TOEGEREKEND)}, "run-2")
+    later = date(2025, 3, 17)
+    publish(con, root, later, {DATES: output(informative, FIRST_COUNTS, NIET_TOEGEREKEND)}, "r3")
+
+    stabiliteit = read_all_ways(root / "published", ds.STABILITEIT).to_pylist()
+    columns = (
+        "PEILDATUM",
+        "AANTAL_GEWIJZIGD",
+        "AANTAL_BEKOSTIGINGSRELEVANT",
+        "LATE_MUTATIE",
+        "ONGEWIJZIGD_SINDS",
+        "BEKOSTIGING_ONGEWIJZIGD_SINDS",
+    )
+    assert [tuple(r[c] for c in columns) for r in stabiliteit] == [
+        (P1, 0, 6, False, P1, P1),
+        (P3, 1, 0, False, P3, P1),
+        (later, 0, 0, False, P3, P1),
+    ]
+    assert read_all_ways(root / "published", ds.MUTATIES).num_rows == 0
 
 
 def test_a_vanished_combination_shows_as_zero_with_a_negative_difference(
-    con: duckdb.DuckDBPyConnection, published_dir: Path
+    con: duckdb.DuckDBPyConnection, root: Path
 ):
-    _publish(con, P1, SECOND_CHARGED, SECOND_COUNTS, "run-1")
-    _publish(con, date(2025, 2, 20), SECOND_CHARGED, THIRD_COUNTS, "run-2")
-    export_published(con, published_dir)
+    publish(con, root, P1, {DATES: SECOND_OUTPUT}, "run-1")
+    without_hoog = [c for c in SECOND_COUNTS if c["BEKOSTIGINGSCATEGORIE"] != "SO_VSO_HOOG"]
+    publish(con, root, P2, {DATES: output(SECOND, without_hoog)}, "run-2")
     dashboard_1a = _by_key(
-        read_all_ways(published_dir, ds.DASHBOARD_1A),
+        read_all_ways(root / "published", ds.DASHBOARD_1A),
         "SAMENWERKINGSVERBAND",
         "BEKOSTIGINGSCATEGORIE",
     )
     vanished = dashboard_1a["PO0001", "SO_VSO_HOOG"]
     assert (vanished["TELLING"], vanished["AANTAL"], vanished["VERSCHIL"]) == ("TEN_LASTE", 0, -1)
-    assert vanished["WIJZE_VAN_BEPALING_SWV"] == "TLV"
-    assert vanished["PEILDATUM"] == date(2025, 2, 20)
+    assert (vanished["WIJZE_VAN_BEPALING_SWV"], vanished["PEILDATUM"]) == ("TLV", P2)
 
 
-def test_rerun_on_unchanged_input_is_all_unchanged_with_the_same_hash(
-    con: duckdb.DuckDBPyConnection, published_dir: Path
+def test_a_redelivered_extract_replaces_its_publication_compared_with_the_one_before(
+    con: duckdb.DuckDBPyConnection, root: Path
 ):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    changed = _publish(con, date(2025, 2, 20), SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    # the same input again: at the same peildatum (a rerun), then at a later one
-    rerun = _publish(con, date(2025, 2, 20), SECOND_CHARGED, SECOND_COUNTS, "run-3")
-    later = _publish(con, date(2025, 3, 10), SECOND_CHARGED[::-1], SECOND_COUNTS[::-1], "run-4")
-    export_published(con, published_dir)
+    """S4: extract P2 delivered again with other contents (the same as P1's) is compared with
+    P1, not with its own earlier publication: nothing changed."""
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    replaced = publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-2").publications[0]
+    again = publish(con, root, P2, {DATES: FIRST_OUTPUT}, "run-3", files="v2")
 
-    assert changed.inhoud_hash == rerun.inhoud_hash == later.inhoud_hash
-    assert set(rerun.dashboard_1b["MUTATIE"].to_pylist()) == {"ONGEWIJZIGD"}
-    assert rerun.mutaties.num_rows == 0
-    assert set(rerun.dashboard_1a["VERSCHIL"].to_pylist()) == {0}
-    newest = latest_stabiliteit(con).to_pylist()[0]
-    assert newest["PUBLICATIE_ID"] == 4
-    assert newest["ONGEWIJZIGD_SINDS"] == date(2025, 2, 20)
-    assert newest["LATE_MUTATIE"] is False  # after the deadline, but nothing changed
-    assert (newest["AANTAL_NIEUW"], newest["AANTAL_GEWIJZIGD"], newest["AANTAL_VERVALLEN"]) == (
-        0,
-        0,
-        0,
-    )
-    assert read_all_ways(published_dir, ds.MUTATIES).num_rows == 0
-    assert not list((published_dir / "mutaties").rglob("*.parquet"))
-    assert [r["RUN_ID"] for r in teldatum_history(con, T).to_pylist()] == [
-        "run-1",
-        "run-2",
-        "run-3",
-        "run-4",
+    published = root / "published"
+    assert read_all_ways(published, ds.MUTATIES).num_rows == 0
+    assert set(read_all_ways(published, ds.DASHBOARD_1B)["MUTATIE"].to_pylist()) == {"ONGEWIJZIGD"}
+    stabiliteit = read_all_ways(published, ds.STABILITEIT).to_pylist()
+    assert [(r["PEILDATUM"], r["AANTAL_BEKOSTIGINGSRELEVANT"]) for r in stabiliteit] == [
+        (P1, 6),
+        (P2, 0),
     ]
+    assert again.staged[0].vorige_publicatie_id == 1
+    by_id = {p.publicatie_id: p for p in history.all_publications(con)}
+    assert by_id[replaced.publicatie_id].vervangen_op is not None
+    historie = read_all_ways(published, ds.DASHBOARD_1A_HISTORIE)
+    assert sorted(set(historie["PEILDATUM"].to_pylist())) == [P1, P2]
+    assert historie.num_rows == 2 * len(FIRST_COUNTS)
+
+
+def test_same_content_is_staged_again_only_when_its_baseline_changed(
+    con: duckdb.DuckDBPyConnection, root: Path
+):
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-2")
+    assert publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-3").staged == []
+    # P1 redelivered: P2's baseline is another publication now, so P2 is compared again
+    publish(con, root, P1, {DATES: SECOND_OUTPUT}, "run-4", files="v2")
+    again = publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-5")
+    assert [s.stabiliteit["AANTAL_BEKOSTIGINGSRELEVANT"] for s in again.staged] == [0]
 
 
 def test_hash_depends_on_content_not_on_row_or_column_order(con: duckdb.DuckDBPyConnection):
-    charged = table(CHARGED_SCHEMA, FIRST_CHARGED)
-    counts = table(COUNTS_SCHEMA, FIRST_COUNTS)
-    niet_toegerekend = table(NIET_TOEGEREKEND_SCHEMA, NIET_TOEGEREKEND)
-    original = stage_publication(con, charged, niet_toegerekend, counts, P1, DATES, "a")
-    shuffled = stage_publication(
-        con,
-        charged.take([2, 0, 3, 1]).select(CHARGED_SCHEMA.names[::-1]),
-        niet_toegerekend,
-        counts.take([1, 2, 0]),
-        P1,
-        DATES,
-        "b",
+    original = stage(con, FIRST_OUTPUT, P1, DATES, "a")
+    shuffled = output([], FIRST_COUNTS[::-1], NIET_TOEGEREKEND[::-1])
+    shuffled = type(shuffled)(
+        FIRST_OUTPUT.charged.take([3, 0, 5, 1, 4, 2]).select(CHARGED_SCHEMA.names[::-1]),
+        shuffled.niet_toegerekend,
+        shuffled.counts,
     )
-    assert shuffled.inhoud_hash == original.inhoud_hash
-    edited = stage_publication(
-        con,
-        table(CHARGED_SCHEMA, [*FIRST_CHARGED[:3], {**FIRST_CHARGED[3], "SIGNALERINGEN": "X"}]),
-        niet_toegerekend,
-        counts,
-        P1,
-        DATES,
-        "c",
-    )
+    assert original is not None
+    assert stage(con, shuffled, P1, DATES, "b").inhoud_hash == original.inhoud_hash
+    flagged = [*FIRST[:5], {**FIRST[5], "SIGNALERINGEN": "WOONPLAATS_ONBEKEND"}]
+    edited = stage(con, output(flagged, FIRST_COUNTS, NIET_TOEGEREKEND), P1, DATES, "c")
     assert edited.inhoud_hash != original.inhoud_hash
-    without_reason = stage_publication(
-        con, charged, table(NIET_TOEGEREKEND_SCHEMA, []), counts, P1, DATES, "d"
+    without = stage(con, output(FIRST, FIRST_COUNTS), P1, DATES, "d")
+    assert without.inhoud_hash != original.inhoud_hash
+
+
+def test_null_safe_comparison_both_ways(con: duckdb.DuckDBPyConnection, root: Path):
+    nulled = [{**r, "TLV_NUMMER": None} if r["INSCHRIJVING_ID"] == "E1" else r for r in FIRST]
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, P2, {DATES: output(nulled, FIRST_COUNTS, NIET_TOEGEREKEND)}, "run-2")
+    (row,) = _mutaties(root / "published").values()
+    assert (row["GEWIJZIGDE_KOLOMMEN"], row["VORIGE_WAARDEN"]) == (
+        "TLV_NUMMER",
+        "TLV_NUMMER=PO0001-2024-E1",
     )
-    assert without_reason.inhoud_hash != original.inhoud_hash
-
-
-def test_null_safe_comparison(con: duckdb.DuckDBPyConnection):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    nulled = [
-        {**row, "TLV_NUMMER": None} if row["INSCHRIJVING_ID"] == "E1" else row
-        for row in FIRST_CHARGED
-    ]
-    staged = _publish(con, date(2025, 2, 11), nulled, FIRST_COUNTS, "run-2")
-    assert staged.mutaties.to_pylist()[0]["GEWIJZIGDE_KOLOMMEN"] == "TLV_NUMMER"
-    assert staged.mutaties.num_rows == 1
+    publish(con, root, P3, {DATES: FIRST_OUTPUT}, "run-3")
+    (row,) = _mutaties(root / "published").values()
+    assert (row["GEWIJZIGDE_KOLOMMEN"], row["VORIGE_WAARDEN"]) == ("TLV_NUMMER", "TLV_NUMMER=")
