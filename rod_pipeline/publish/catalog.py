@@ -127,7 +127,10 @@ def catalog_points_elsewhere(published_dir: Path) -> bool:
 
 def rewrite_catalog(published_dir: Path, data_root: Path) -> bool:
     """Rewrite the catalog in the folder published_dir points at when it is missing or points
-    elsewhere; returns whether it wrote. Otherwise the file is left as it is, byte for byte."""
+    elsewhere; returns whether it wrote. Otherwise the file is left as it is, byte for byte;
+    so is a data folder that has published nothing yet."""
+    if not published_dir.is_dir():
+        return False
     if (published_dir / CATALOG).is_file() and not catalog_points_elsewhere(published_dir):
         return False
     write_catalog(published_dir.resolve(), data_root)

@@ -213,14 +213,17 @@ The catalog's views read the files by their absolute path, so a copied catalog w
 original folder. It does not: each view checks that the catalog is opened from the folder it was
 written for, and otherwise fails with `catalog.duckdb was written for the data folder ... Run:
 rod-pipeline catalog --data-dir <the folder you copied to>`. That command (or any other
-rod-pipeline command on the copy) rewrites the catalog for the copy. What the check cannot
-catch:
+rod-pipeline command on the copy) rewrites the catalog for the copy. Where the check falls
+short:
 
 - A folder that was moved: the original files are gone, so DuckDB fails before the check with
   `No files found that match the pattern` and the old path. The remedy is the same.
 - DuckDB before 1.5 reports the catalog's path as it was given: attached by a relative path (or
   one with `..`) the check fails even in the original folder. Give it the absolute path.
 - A copy and its original attached in one session at once: the check fails in both.
+
+From another DuckDB session, attach it by its absolute path:
+`ATTACH '/path/to/data/published/{CATALOG}' AS rod (READ_ONLY)`.
 
 Without rod-pipeline, read the Parquet files directly (above): they hold everything.
 """

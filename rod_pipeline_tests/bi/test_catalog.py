@@ -31,6 +31,9 @@ from rod_pipeline_tests.bi.folders import (
     snapshot_of,
 )
 
+# One worker builds the session's installation (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bi")
+
 GUARD_ADVICE = "rod-pipeline catalog --data-dir <the folder you copied to>"
 
 
@@ -214,6 +217,11 @@ def test_rewrite_writes_a_missing_catalog_and_leaves_a_current_one_alone(
     assert catalog_of(root).read_bytes() == written
     # Nothing but the catalog: no temp file or write-ahead log left beside it.
     assert sorted(p.name for p in snapshot_of(root).iterdir() if "catalog" in p.name) == [CATALOG]
+
+
+def test_nothing_is_written_before_anything_is_published(tmp_path: Path) -> None:
+    assert rewrite_catalog(tmp_path / "published", tmp_path) is False
+    assert not (tmp_path / "published").exists()
 
 
 def test_a_catalog_without_the_record_of_its_folder_is_rewritten(

@@ -23,6 +23,9 @@ from rod_pipeline.publish.dictionary import (
 from rod_pipeline_tests.bi.folders import VENV_BIN, catalog_of, query, snapshot_of
 from rod_pipeline_tests.bi.test_duckdb_versions import DUCKDB_CLI
 
+# One worker builds the session's installation (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bi")
+
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 
 

@@ -14,6 +14,9 @@ from rod_pipeline.publish import datasets
 from rod_pipeline.publish.catalog import CATALOG
 from rod_pipeline_tests.bi.folders import VENV_BIN, catalog_of, rows_in_files, snapshot_of
 
+# One worker builds the session's installation (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bi")
+
 DUCKDB_CLI = shutil.which("duckdb", path=str(VENV_BIN)) or shutil.which("duckdb")
 # Cached across runs: creating it downloads DuckDB 1.1 once.
 DUCKDB_11_VENV = Path("/tmp/rod-duckdb11")

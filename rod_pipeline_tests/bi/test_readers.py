@@ -15,6 +15,9 @@ import pytest
 from rod_pipeline.publish import datasets
 from rod_pipeline_tests.bi.folders import catalog_of, dataset_files, snapshot_of
 
+# One worker builds the session's installation (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bi")
+
 Rows = list[tuple[object, ...]]
 
 
@@ -63,7 +66,8 @@ def test_every_reader_returns_the_same_rows(bi_folder: Path, dataset: datasets.D
         assert canonical(reader(bi_folder, dataset), dataset) == expected, reader.__name__
 
 
-def test_the_installation_has_rows_in_every_dataset(bi_folder: Path) -> None:
-    """So that the comparison above compares something for each dataset."""
+def test_the_installation_has_rows_to_compare(bi_folder: Path) -> None:
+    """Every dataset has rows, but afwijkingen_na_definitief, whose columns are mutaties'."""
     empty = [d.name for d in datasets.ALL if not with_catalog(bi_folder, d).num_rows]
-    assert empty == []
+    assert empty in ([], [datasets.AFWIJKINGEN_NA_DEFINITIEF.name])
+    assert datasets.AFWIJKINGEN_NA_DEFINITIEF.arrow_schema == datasets.MUTATIES.arrow_schema

@@ -29,6 +29,9 @@ from rod_pipeline_tests.bi.folders import (
     snapshot_of,
 )
 
+# One worker builds the session's installation (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bi")
+
 BOM = "\ufeff".encode()
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUMBER = re.compile(r"^-?\d+$")
