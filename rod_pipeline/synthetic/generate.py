@@ -98,7 +98,7 @@ def generate(
     text = register_text(rng, geography, register)
     extract_rows: dict[date, dict[str, int]] = {}
     injected: dict[date, dict[str, dict[str, int]]] = {}
-    mistakes = Mistakes()
+    mistakes = Mistakes.none_yet(register)
     for peildatum in PEILDATA:
         extract = extract_on(day(peildatum), register, text, locations, geography.swv_codes)
         extract, injected[peildatum] = mistakes.make(

@@ -55,8 +55,8 @@ class FileMistakes:
     """The mistakes made so far in one file, by register row."""
 
     kinds: tuple[str, ...]
+    broken: np.ndarray  # bool per register row: it breaks a rule (or its id was copied)
     made: dict[str, int] = field(init=False)
-    broken: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     edits: Edits = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
@@ -100,7 +100,7 @@ def _choose(
 
 def _untouched(file: FileMistakes, register_rows: np.ndarray, new: np.ndarray) -> np.ndarray:
     """Rows of the extract a new mistake may be made in."""
-    return new & ~np.isin(register_rows, file.broken)
+    return new & ~file.broken[register_rows]
 
 
 def _random_text(rng: np.random.Generator, choices: np.ndarray, count: int) -> pa.Array:
@@ -164,9 +164,9 @@ def _enrolment_mistakes(
             rows = rows[: sources.size]
             ids = table["INSCHRIJVING_ID"].combine_chunks().take(rng.permutation(sources))
             file.edit("INSCHRIJVING_ID", register_rows[rows], ids)
-            file.broken = np.r_[file.broken, register_rows[sources]]
+            file.broken[register_rows[sources]] = True
         file.made[kind] += rows.size
-        file.broken = np.r_[file.broken, register_rows[rows]]
+        file.broken[register_rows[rows]] = True
         short = count - rows.size
     return file.apply(table, register_rows)
 
@@ -211,7 +211,7 @@ def _tlv_mistakes(
             file.edit("SWV_CODE", register_rows[rows], pa.array(vo_codes, pa.string()))
             file.edit("TLV_NUMMER", register_rows[rows], _other_prefix(numbers, vo_codes))
         file.made[kind] += rows.size
-        file.broken = np.r_[file.broken, register_rows[rows]]
+        file.broken[register_rows[rows]] = True
         short = count - rows.size
     return file.apply(table, register_rows)
 
@@ -220,9 +220,16 @@ def _tlv_mistakes(
 class Mistakes:
     """The mistakes of the extracts made so far; `make` them oldest extract first."""
 
-    inschrijvingen: FileMistakes = field(default_factory=lambda: FileMistakes(ENROLMENT_MISTAKES))
-    tlv: FileMistakes = field(default_factory=lambda: FileMistakes(TLV_MISTAKES))
+    inschrijvingen: FileMistakes
+    tlv: FileMistakes
     since: np.int32 = _BEFORE_ANY  # peildatum of the previous extract
+
+    @classmethod
+    def none_yet(cls, register: Register) -> Mistakes:
+        return cls(
+            FileMistakes(ENROLMENT_MISTAKES, np.zeros(len(register.enrolments), dtype=bool)),
+            FileMistakes(TLV_MISTAKES, np.zeros(len(register.tlvs), dtype=bool)),
+        )
 
     def make(
         self,

@@ -77,16 +77,18 @@ def build_register(
     fixed_pupils, fixed_enrolments, fixed_tlvs = situation_register(
         rng, geography, locations, numbers[simulated:], first_pupil=simulated
     )
-    # Registers list rows in no meaningful order: shuffle so that situations are not at the end.
+    pupils = Pupils.concat([pupils, fixed_pupils])
     enrolments, tlvs = correct_after_deadlines(
         rng,
         geography,
         locations,
+        pupils,
         Enrolments.concat([enrolments, fixed_enrolments]),
         Tlvs.concat([tlvs, fixed_tlvs]),
     )
+    # Registers list rows in no meaningful order: shuffle so that situations are not at the end.
     return Register(
-        pupils=Pupils.concat([pupils, fixed_pupils]),
+        pupils=pupils,
         enrolments=enrolments.take(rng.permutation(len(enrolments))),
         tlvs=tlvs.take(rng.permutation(len(tlvs))),
     )

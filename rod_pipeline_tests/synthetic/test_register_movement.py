@@ -40,7 +40,9 @@ def _counted(data_dir: Path, peildatum: date, teldatum: date) -> str:
         FROM ins i
         WHERE ONDERWIJSSOORT IN ('SBO', 'SO', 'VSO') AND begin_ <= DATE '{teldatum}'
           AND (end_ IS NULL OR end_ >= DATE '{teldatum}')
-          AND (registered_ IS NULL OR registered_ <= DATE '{DEADLINES[teldatum]}')"""
+          AND (registered_ IS NULL OR registered_ <= DATE '{DEADLINES[teldatum]}')
+        QUALIFY count(*) OVER (PARTITION BY INSCHRIJVING_ID) = 1  -- a duplicated id: quarantined
+        """
 
 
 def movement(data_dir: Path, teldatum: date, before: date, after: date) -> dict[str, int]:
