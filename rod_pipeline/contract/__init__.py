@@ -1,11 +1,13 @@
 """Reading and validating the input files (CONTRACT.md, "Input files").
 
 load_reference -> read_extract -> validate_extract; whole-file failures raise ContractError,
-broken rows go to quarantine.
+broken rows go to quarantine, an extract that does not look right raises ExtractGateError
+(accepted_gates lists what an operator accepted).
 """
 
 from rod_pipeline.contract.errors import ContractError
 from rod_pipeline.contract.extract import EXTRACT_FILES, read_extract
+from rod_pipeline.contract.gates import GATES, ExtractGateError, accepted_gates
 from rod_pipeline.contract.models import (
     Inschrijvingen,
     RegioIndeling,
@@ -24,10 +26,12 @@ from rod_pipeline.contract.warehouse import TABLES, ensure_tables
 
 __all__ = [
     "EXTRACT_FILES",
+    "GATES",
     "REFERENCE_FILES",
     "RULES",
     "TABLES",
     "ContractError",
+    "ExtractGateError",
     "FileReport",
     "Inschrijvingen",
     "RegioIndeling",
@@ -36,6 +40,7 @@ __all__ = [
     "Tlv",
     "ValidationReport",
     "Vestigingen",
+    "accepted_gates",
     "ensure_tables",
     "file_columns",
     "load_reference",

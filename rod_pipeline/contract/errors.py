@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rod_pipeline.errors import OperatorError
 
-class ContractError(Exception):
+
+class ContractError(OperatorError):
     """A whole-file failure: the extract (or the reference data) stops here.
 
     The message names the file and the problem in an operator's words and never holds a value

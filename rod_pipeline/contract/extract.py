@@ -37,20 +37,26 @@ def read_extract(
     with atomic.transaction(con):
         for name, source in sources.items():
             reports[name] = open_raw(con, source, name, EXTRACT_FILES[name], peildatum)
-            record_input_file(con, peildatum, reports[name])
+            record_input_file(con, peildatum, reports[name], source.columns)
     return reports
 
 
-def record_input_file(con: duckdb.DuckDBPyConnection, peildatum: date, report: FileReport) -> None:
-    """One input_files row per (peildatum, file); accepted and quarantined follow validation."""
+def record_input_file(
+    con: duckdb.DuckDBPyConnection, peildatum: date, report: FileReport, columns: list[str]
+) -> None:
+    """One input_files row per (peildatum, file), with the file's columns as written (the next
+    extract is compared with them); accepted and quarantined follow validation."""
     con.execute(
         "DELETE FROM input_files WHERE PEILDATUM = $peildatum AND BESTAND = $bestand",
         {"peildatum": peildatum, "bestand": report.bestand},
     )
     con.execute(
-        "INSERT INTO input_files VALUES ($peildatum, $bestand, $pad, $sha256, $read, $accepted, "
-        "$quarantined)",
+        """INSERT INTO input_files BY NAME SELECT $peildatum AS PEILDATUM, $bestand AS BESTAND,
+            $pad AS PAD, $sha256 AS SHA256, $read AS RIJEN_GELEZEN,
+            $accepted::BIGINT AS RIJEN_GEACCEPTEERD, $quarantined::BIGINT AS RIJEN_GEQUARANTAINEERD,
+            $columns::VARCHAR[] AS KOLOMMEN""",
         {
+            "columns": columns,
             "peildatum": peildatum,
             "bestand": report.bestand,
             "pad": str(report.pad),

@@ -34,6 +34,7 @@ RESIDENTIEEL = ("IJH", "GJI", "JJI")
 SOORTEN_TLV = ("SBO", "SO_VSO")
 PO_SOORTEN = ("BAO", "SBO", "SO")
 
+INSCHRIJVING_ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
 VESTIGING_PATTERN = r"^[0-9]{2}[A-Z]{2}[0-9]{2}$"
 POSTCODE_PATTERN = r"^[0-9]{4} ?[A-Z]{2}$"
 SWV_PATTERN = r"^(PO|VO)[0-9]{4}$"
@@ -101,6 +102,13 @@ def known_swv_rule(kolom: str) -> Any:
     )
 
 
+def plain_text_rule(kolom: str) -> Any:
+    """Text for people holds no control or format characters (Unicode Cc, Cf, Zl, Zp): they
+    break a page or a spreadsheet, or hide what a name says (U+202E turns text around)."""
+    characters = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]"
+    return rule(kolom, "GEEN_STUURTEKENS", f"NOT regexp_matches({kolom}, '{characters}')")
+
+
 def category_required(kind_column: str, kinds: tuple[str, ...]) -> Any:
     """BEKOSTIGINGSCATEGORIE is required for these kinds..."""
     return rule(
@@ -140,7 +148,10 @@ class Inschrijvingen(ContractModel):
     """inschrijvingen.csv: one row per enrolment in the register at the peildatum."""
 
     INSCHRIJVING_ID: Series[Text] = column(
-        "the enrolment's id, unique in the extract", required=True
+        "the enrolment's id: 1-40 letters, digits, '.', '_' or '-', unique in the extract",
+        required=True,
+        rule="INSCHRIJVING_ID_FORMAAT",
+        str_matches=INSCHRIJVING_ID_PATTERN,
     )
     ONDERWIJSNUMMER: Series[Text] = column(
         _ONDERWIJSNUMMER, required=True, rule="ONDERWIJSNUMMER_GELDIG", onderwijsnummer=()
@@ -276,6 +287,7 @@ class Samenwerkingsverbanden(ContractModel):
     NAAM: Series[Text] = column("the partnership's name", required=True)
 
     SWV_CODE__UNIEK: Series[Holds] = unique_rule("SWV_CODE")
+    NAAM__GEEN_STUURTEKENS: Series[Holds] = plain_text_rule("NAAM")
 
 
 class RegioIndeling(ContractModel):
@@ -297,6 +309,7 @@ class RegioIndeling(ContractModel):
     )
 
     PC4__UNIEK: Series[Holds] = unique_rule("PC4")
+    GEMEENTE__GEEN_STUURTEKENS: Series[Holds] = plain_text_rule("GEMEENTE")
     PO_SWV__SWV_BEKEND: Series[Holds] = known_swv_rule("PO_SWV")
     VO_SWV__SWV_BEKEND: Series[Holds] = known_swv_rule("VO_SWV")
     PO_SWV__SWV_SECTOR: Series[Holds] = rule(
@@ -342,6 +355,7 @@ class Vestigingen(ContractModel):
     )
 
     VESTIGING__UNIEK: Series[Holds] = unique_rule("VESTIGING", "VESTIGING", "ONDERWIJSSOORT")
+    NAAM__GEEN_STUURTEKENS: Series[Holds] = plain_text_rule("NAAM")
     CLUSTER__CLUSTER_VERPLICHT: Series[Holds] = rule(
         "CLUSTER",
         "CLUSTER_VERPLICHT",

@@ -68,7 +68,7 @@ def load_reference(
             reports[name] = replace(
                 read, rijen_geaccepteerd=read.rijen_gelezen, rijen_gequarantaineerd=0
             )
-            record_input_file(con, peildatum, reports[name])
+            record_input_file(con, peildatum, reports[name], source.columns)
     return reports
 
 

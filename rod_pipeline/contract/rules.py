@@ -10,6 +10,13 @@ REQUIRED = "VERPLICHT"
 RULES: dict[str, str] = {
     REQUIRED: "a required field is empty",
     "UNIEK": "the value occurs more than once in the file (every row holding it is rejected)",
+    "INSCHRIJVING_ID_FORMAAT": (
+        "not an id of 1 to 40 letters, digits, '.', '_' or '-' that starts with a letter or digit"
+    ),
+    "GEEN_STUURTEKENS": (
+        "the text holds a control character (e.g. a tab, line break, escape, NUL, byte-order "
+        "mark or right-to-left override)"
+    ),
     "ONDERWIJSNUMMER_GELDIG": (
         "not 9 digits passing the BSN 11-test or the onderwijsnummer test (starts with 10, "
         "remainder 5)"

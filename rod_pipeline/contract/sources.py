@@ -1,15 +1,15 @@
 """Reading one input file (CSV or its Parquet stand-in) as a raw view of text.
 
-Whole-file problems (missing, empty, not UTF-8, not a semicolon table, required column missing)
-raise ContractError here, before any row is checked. The raw view is the file as delivered:
-every column as text, with BRON_REGEL, the row's line in the file. It is a view, not a copy, so
-the file is read again by whoever selects from it (validation reads it once).
+Whole-file problems (missing, empty, not UTF-8, not a semicolon table, required column missing,
+line endings DuckDB cannot read) raise ContractError here, before any row is checked. The raw
+view is the file as delivered: every column as text, with BRON_REGEL, the row's physical line in
+the file. It is a view, not a copy, so the file is read again by whoever selects from it
+(validation reads it once).
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow
 import pyarrow.parquet as pq
 
-from rod_pipeline.contract import models
+from rod_pipeline.contract import lines, models
 from rod_pipeline.contract.errors import ContractError
 from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.contract.sql import literal, quoted
@@ -72,15 +73,15 @@ def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)  # releases the GIL: runs beside DuckDB's reader
-    return digest.hexdigest()
+    return lines.scan(path)[0]
 
 
 def _header(path: Path) -> str:
-    """The file's first line, without BOM; a file of blanks only is empty."""
+    """The file's first line, without BOM; a file of blanks only is empty.
+
+    DuckDB reads lines ended by CR alone, but we could not tell their line numbers, and such
+    files come from a conversion gone wrong: they are refused here.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = ""
     with path.open("rb") as stream:
@@ -90,10 +91,18 @@ def _header(path: Path) -> str:
             except UnicodeDecodeError:
                 check_utf8(path)
                 raise
-    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    if not header.strip():
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if not text.lstrip("\ufeff").strip():
         raise ContractError(path.name, "the file is empty")
-    return header
+    if "\r" in first_line.rstrip("\r"):
+        raise ContractError(
+            path.name,
+            "the lines end in CR only (old Mac line endings); save the file with CRLF or LF "
+            "line endings",
+        )
+    if not first_line.strip():
+        raise ContractError(path.name, "line 1 is blank: the header must be the first line")
+    return first_line.rstrip("\r")
 
 
 def check_utf8(path: Path) -> None:
@@ -140,6 +149,16 @@ def raw_view(name: str) -> str:
     return f"raw_{name}"
 
 
+def shifts_table(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The table of line shifts of raw_<name> when its rows are not each on the next line."""
+    table = f"line_shifts_{name}"
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $table AND NOT temporary",
+        {"table": table},
+    ).fetchone()
+    return table if found and found[0] else None
+
+
 def open_raw(
     con: duckdb.DuckDBPyConnection,
     source: SourceFile,
@@ -153,29 +172,60 @@ def open_raw(
     the reader's working directory), so the file must stay in place until it is validated.
     Extra columns are ignored; an optional column the file lacks is read as empty.
     """
-    present = {column: f"c{index}" for index, column in enumerate(source.columns)}
+    names = [f"c{index}" for index in range(len(source.columns))]
+    present: dict[str, str] = {}
+    for column, field in zip(source.columns, names, strict=True):
+        present.setdefault(column, field)  # a repeated unknown column: the first is as good
     columns = models.file_columns(model)
-    selected = ", ".join(f"{present.get(name, 'NULL')}::VARCHAR AS {name}" for name in columns)
-    # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER);
-    # the header is line 1, so the first row is line 2.
-    con.execute(
-        f"CREATE OR REPLACE VIEW {raw_view(name)} AS SELECT "
-        f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, "
-        f"row_number() OVER () + 1 AS BRON_REGEL, {selected} "
-        f"FROM {_reader(source, list(present.values()))}"
+    selected = ", ".join(
+        f"{present.get(column, 'NULL')}::VARCHAR AS {column}" for column in columns
     )
+    reader = _reader(source, names)
+    table = f"line_shifts_{name}"
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    _create_view(con, name, peildatum, selected, reader, None)
     # Counting every column decodes every field: a column left out would not be checked.
     counts = ", ".join(f"count({column})" for column in columns)
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        sha256 = hasher.submit(file_sha256, source.path)
+    with ThreadPoolExecutor(max_workers=1) as scanner:
+        scanned = scanner.submit(lines.scan, source.path)
         try:
             result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchone()
         except duckdb.Error as error:
             if source.path.suffix != ".parquet":
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
-            raise _table_error(source.bestand, str(error)) from None
-        assert result is not None
-        return FileReport(source.bestand, source.path, sha256.result(), int(result[0]))
+            raise _table_error(source, str(error)) from None
+        sha256, line_count = scanned.result()
+    assert result is not None
+    rows = int(result[0])
+    if source.path.suffix != ".parquet" and line_count != rows + 1:
+        found = lines.shifts(source.path, rows)  # rows span lines, or blank lines: rare
+        if found:
+            ordinals, shifts = zip(*found, strict=True)
+            con.register("_shifts", pyarrow.table({"ORDINAL": ordinals, "SHIFT": shifts}))
+            try:
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM _shifts ORDER BY ORDINAL")
+            finally:
+                con.unregister("_shifts")
+            _create_view(con, name, peildatum, selected, reader, table)
+    return FileReport(source.bestand, source.path, sha256, rows)
+
+
+def _create_view(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    peildatum: date,
+    selected: str,
+    reader: str,
+    shifts: str | None,
+) -> None:
+    # row_number() OVER () keeps the file's order (DuckDB guarantees it for an empty OVER); it
+    # is left out of a query that does not select BRON_REGEL.
+    numbered = lines.numbered(reader, "row_number() OVER () - 1", shifts)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {raw_view(name)} AS SELECT "
+        f"DATE {literal(peildatum.isoformat())} AS PEILDATUM, BRON_REGEL, {selected} "
+        f"FROM ({numbered})"
+    )
 
 
 def _reader(source: SourceFile, names: list[str]) -> str:
@@ -193,15 +243,43 @@ def _reader(source: SourceFile, names: list[str]) -> str:
     )
 
 
-def _table_error(bestand: str, duckdb_message: str) -> ContractError:
-    """DuckDB's message quotes the offending line: keep only its line number and field counts."""
-    line = _DUCKDB_LINE.search(duckdb_message)
+def _table_error(source: SourceFile, duckdb_message: str) -> ContractError:
+    """DuckDB's message quotes the offending line: keep only its line number and field counts.
+
+    DuckDB's line counts records; the operator needs the line in the file.
+    """
+    record = _DUCKDB_LINE.search(duckdb_message)
     fields = _DUCKDB_FIELDS.search(duckdb_message)
-    if line and fields:
+    if record is None:
+        mixed = _unlike_line_ending(source.path)
+        if mixed:
+            return ContractError(source.bestand, mixed)
+        return ContractError(
+            source.bestand, "not a semicolon-separated table (it cannot be read as a table)"
+        )
+    line = lines.line_of_record(source.path, int(record.group(1)))
+    if fields:
         expected, found = fields.groups()
-        detail = f"line {line.group(1)} has {found} fields where the header has {expected}"
-    elif line:
-        detail = f"line {line.group(1)} cannot be read"
+        detail = f"line {line} has {found} fields where the header has {expected}"
     else:
-        detail = "it cannot be read as a table"
-    return ContractError(bestand, f"not a semicolon-separated table ({detail})")
+        detail = f"line {line} cannot be read"
+    return ContractError(source.bestand, f"not a semicolon-separated table ({detail})")
+
+
+def _unlike_line_ending(path: Path) -> str | None:
+    """The first line that ends unlike line 1 (DuckDB stops there without naming it)."""
+    if path.suffix == ".parquet":
+        return None
+    first = None
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.endswith(b"\n"):
+                return None
+            ending = "CRLF" if line.endswith(b"\r\n") else "LF"
+            first = first or ending
+            if ending != first:
+                return (
+                    f"line {number} ends in {ending} where line 1 ends in {first} (mixed line "
+                    "endings); save the file with one kind of line ending"
+                )
+    return None

@@ -1,7 +1,8 @@
 """Validating a read extract: accepted rows to validated_*, the rest to quarantine.
 
 A row breaking several rules is listed once per rule in the quarantine but counted once, so rows
-read == accepted + quarantined.
+read == accepted + quarantined. Then the whole extract passes its gates (gates.py), or nothing of
+it is kept.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import pyarrow
 from rod_pipeline import atomic
 from rod_pipeline.contract.checking import check_file, checked_table, failures_table
 from rod_pipeline.contract.extract import EXTRACT_FILES
+from rod_pipeline.contract.gates import ExtractGateError, failed_gates, record_acceptance
 from rod_pipeline.contract.models import file_columns
 from rod_pipeline.contract.quarantine import PendingFile, write_quarantine_file
 from rod_pipeline.contract.reports import FileReport, ValidationReport
 from rod_pipeline.contract.rules import RULES
 from rod_pipeline.contract.sql import literal, normalised_postcode
-from rod_pipeline.contract.warehouse import any_row_order, ensure_tables, replace_rows
+from rod_pipeline.contract.warehouse import ensure_tables, replace_rows, row_order
 
 # Typed columns of validated_<name>: dates come parsed, postcodes normalised.
 _VALIDATED_COLUMNS: dict[str, str] = {
@@ -35,24 +37,42 @@ _VALIDATED_COLUMNS: dict[str, str] = {
 
 
 def validate_extract(
-    con: duckdb.DuckDBPyConnection, peildatum: date, quarantine_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    peildatum: date,
+    quarantine_dir: Path,
+    *,
+    accept: str | None = None,
 ) -> ValidationReport:
     """Apply every row rule to the extract read for `peildatum` (read_extract first).
 
     Replaces the peildatum's rows in validated_inschrijvingen, validated_tlv and quarantine,
     completes input_files, and writes quarantine_dir/peildatum=YYYY-MM-DD/quarantine.parquet.
     The reference data of the peildatum must be loaded (load_reference).
+
+    An extract that fails a gate raises ExtractGateError and keeps nothing in the warehouse; its
+    quarantine file is written all the same (the operator judges the extract by it). With
+    `accept` (the operator's reason) the failed gates are recorded instead (accepted_gates).
     """
+    if accept is not None and not accept.strip():
+        raise ValueError("accepting an extract needs a reason")
     ensure_tables(con)
     _require_reference(con, peildatum)
     pending: PendingFile | None = None
     try:
-        with any_row_order(con), atomic.transaction(con):
+        with row_order(con, preserve=False), atomic.transaction(con):
             con.execute(
                 "DELETE FROM quarantine WHERE PEILDATUM = $peildatum", {"peildatum": peildatum}
             )
             files = {name: _validate_file(con, name, peildatum) for name in EXTRACT_FILES}
             pending = write_quarantine_file(con, peildatum, quarantine_dir)
+            failures = failed_gates(con, peildatum, files, EXTRACT_FILES)
+            if failures and accept is None:
+                raise ExtractGateError(peildatum, failures, pending.final)
+            record_acceptance(con, peildatum, failures, accept or "")
+    except ExtractGateError:
+        assert pending is not None
+        pending.publish()
+        raise
     except BaseException:
         if pending is not None:
             pending.discard()

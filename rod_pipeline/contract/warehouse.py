@@ -29,13 +29,32 @@ TABLES: dict[str, str] = {
     "quarantine": """PEILDATUM DATE, BESTAND VARCHAR, REGEL BIGINT, KOLOM VARCHAR,
         REGEL_CODE VARCHAR, OMSCHRIJVING VARCHAR, WAARDE VARCHAR""",
     "input_files": """PEILDATUM DATE, BESTAND VARCHAR, PAD VARCHAR, SHA256 VARCHAR,
-        RIJEN_GELEZEN BIGINT, RIJEN_GEACCEPTEERD BIGINT, RIJEN_GEQUARANTAINEERD BIGINT""",
+        RIJEN_GELEZEN BIGINT, RIJEN_GEACCEPTEERD BIGINT, RIJEN_GEQUARANTAINEERD BIGINT,
+        KOLOMMEN VARCHAR[]""",
+    # Whole-extract gates an operator accepted (gates.py), with the reason they gave.
+    "extract_acceptances": """PEILDATUM DATE, BESTAND VARCHAR, POORT VARCHAR, DETAIL VARCHAR,
+        REDEN VARCHAR, GEACCEPTEERD_OP TIMESTAMP WITH TIME ZONE""",
 }
+
+# Columns added since a table was first made: a warehouse of then gets them (empty).
+_ADDED_COLUMNS: dict[str, list[str]] = {"input_files": ["KOLOMMEN VARCHAR[]"]}
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, columns in TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    for name, added in _ADDED_COLUMNS.items():
+        present = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = $table "
+                "AND schema_name = current_schema()",
+                {"table": name},
+            ).fetchall()
+        }
+        for column in added:
+            if column.split()[0] not in present:
+                con.execute(f"ALTER TABLE {name} ADD COLUMN {column}")
 
 
 def replace_rows(
@@ -54,11 +73,11 @@ def replace_rows(
 
 
 @contextmanager
-def any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Let DuckDB write tables in parallel, in any row order (rows carry BRON_REGEL)."""
+def row_order(con: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterator[None]:
+    """Have DuckDB keep the rows' order when writing a table, or not (faster)."""
     found = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     assert found is not None
-    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET preserve_insertion_order = {preserve}")
     try:
         yield
     finally:

@@ -22,6 +22,8 @@ from rod_pipeline.contract import (
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed_cases"
 PEILDATUM = date(2025, 3, 15)
+# The reason a test of row rules accepts its extract: one broken row of a few is more than 5%.
+FEW_ROWS = "a test extract of a few rows"
 
 # Valid against the seed reference: SO at 00SU00 (PO2202), TLV from PO2304.
 INSCHRIJVING: dict[str, str] = {
@@ -98,10 +100,10 @@ class Installation:
         )
         write_csv(self.extract_dir / "tlv.csv", tlv or seed_rows("inbox/2025-03-15/tlv.csv"))
 
-    def run(self, peildatum: date = PEILDATUM) -> ValidationReport:
+    def run(self, peildatum: date = PEILDATUM, accept: str | None = None) -> ValidationReport:
         load_reference(self.con, self.reference_dir, peildatum)
         read_extract(self.con, self.extract_dir, peildatum)
-        return validate_extract(self.con, peildatum, self.quarantine_dir)
+        return validate_extract(self.con, peildatum, self.quarantine_dir, accept=accept)
 
     def quarantine(self) -> list[dict[str, Any]]:
         relation = self.con.sql(
