@@ -177,6 +177,15 @@ def test_a_copied_folder_refuses_to_read_the_original_until_rewritten(
     assert GUARD_ADVICE in error and str(original) in error
     assert catalog_points_elsewhere(copy / "published")
     assert not catalog_points_elsewhere(original / "published")
+    # Both attached in one session: the guard cannot tell whose view is asked, so both fail.
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{catalog_of(original)}' AS original (READ_ONLY)")
+        con.execute(f"ATTACH '{catalog_of(copy)}' AS copy (READ_ONLY)")
+        with pytest.raises(duckdb.InvalidInputException, match="copied or moved"):
+            con.execute("SELECT count(*) FROM original.dashboard_1a").fetchall()
+    finally:
+        con.close()
 
     assert rewrite_catalog(copy / "published", copy) is True
     assert not catalog_points_elsewhere(copy / "published")
