@@ -121,6 +121,13 @@ def _commit_publication(
         "WHERE TELDATUM = ? AND PUBLICATIE_ID IS NULL",
         [publication.publicatie_id, teldatum],
     )
+    if final:
+        # Afwijkingen were measured against the final publication this one replaces (S8).
+        con.execute(
+            f"UPDATE {history.AFWIJKINGEN} SET VERVANGEN_OP = ? "
+            "WHERE TELDATUM = ? AND VERVANGEN_OP IS NULL",
+            [now, teldatum],
+        )
     return publication
 
 

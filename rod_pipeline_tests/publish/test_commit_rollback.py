@@ -1,4 +1,4 @@
-"""Refusals, rollback and self-repair of published/."""
+"""Commit refuses what it must not publish; rollback withdraws and the snapshot follows."""
 
 from __future__ import annotations
 
@@ -8,190 +8,130 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rod_pipeline.publish import (
+from rod_pipeline.publish import datasets as ds
+from rod_pipeline.publish import history, snapshot
+from rod_pipeline.publish.commit import commit_extract
+from rod_pipeline.publish.errors import (
     InvalidInputError,
     NothingToRollBackError,
-    OlderPeildatumError,
     StaleStagingError,
-    commit_publication,
-    export_published,
-    latest_publication,
-    rollback,
-    stage_publication,
-    sync_published,
-    teldatum_history,
 )
-from rod_pipeline.publish import datasets as ds
+from rod_pipeline.publish.rollback import rollback
+from rod_pipeline_tests.publish.publishing import keys, publish, stage
 from rod_pipeline_tests.publish.reading import read_all_ways
-from rod_pipeline_tests.publish.tables import (
-    CHARGED_SCHEMA,
-    COUNTS_SCHEMA,
-    NIET_TOEGEREKEND_SCHEMA,
-    table,
-)
+from rod_pipeline_tests.publish.tables import DATES, output
 from rod_pipeline_tests.publish.test_mutations import (
-    DATES,
-    FIRST_CHARGED,
+    FIRST,
     FIRST_COUNTS,
+    FIRST_OUTPUT,
     P1,
-    SECOND_CHARGED,
-    SECOND_COUNTS,
-    T,
-    _publish,
+    P2,
+    P3,
+    SECOND_OUTPUT,
 )
 
-P2 = date(2025, 2, 20)
-P3 = date(2025, 3, 10)
 
-
-def _snapshot(published_dir: Path) -> dict[str, bytes]:
-    """Every published file by relative path, except the catalog (a new database file each
-    export; its views are checked by reading them)."""
+def _parquet_bytes(snapshot_dir: Path) -> dict[str, bytes]:
     return {
-        path.relative_to(published_dir).as_posix(): path.read_bytes()
-        for path in sorted(published_dir.rglob("*"))
-        if path.is_file() and path.name != "catalog.duckdb"
+        p.relative_to(snapshot_dir).as_posix(): p.read_bytes()
+        for p in sorted(snapshot_dir.rglob("*.parquet"))
     }
 
 
-def _stage(con: duckdb.DuckDBPyConnection, charged: list[dict], peildatum: date, run_id: str):
-    return stage_publication(
-        con,
-        table(CHARGED_SCHEMA, charged),
-        table(NIET_TOEGEREKEND_SCHEMA, []),
-        table(COUNTS_SCHEMA, FIRST_COUNTS),
-        peildatum,
-        DATES,
-        run_id,
-    )
-
-
-def test_an_older_peildatum_is_refused_and_nothing_changes(
-    con: duckdb.DuckDBPyConnection, published_dir: Path
-):
-    _publish(con, P2, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    export_published(con, published_dir)
-    before = _snapshot(published_dir)
-    with pytest.raises(OlderPeildatumError, match="older than the published peildatum 2025-02-20"):
-        _publish(con, P1, SECOND_CHARGED, SECOND_COUNTS, "run-old")
-    assert latest_publication(con, T).run_id == "run-1"
-    assert sync_published(con, published_dir) == []
-    assert _snapshot(published_dir) == before
-
-
-def test_commit_refuses_a_staged_publication_that_is_no_longer_current(
-    con: duckdb.DuckDBPyConnection,
-):
-    staged_early = _stage(con, FIRST_CHARGED, P2, "early")
-    _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    with pytest.raises(StaleStagingError, match="stage it again"):
-        commit_publication(con, staged_early)
-
-    replaced = _stage(con, FIRST_CHARGED, P3, "replaced")
-    staged = _stage(con, FIRST_CHARGED, P3, "run-3")
-    with pytest.raises(StaleStagingError, match="stage it again"):
-        commit_publication(con, replaced)
-    commit_publication(con, staged)
-    with pytest.raises(StaleStagingError):
-        commit_publication(con, staged)
-    assert [r["RUN_ID"] for r in teldatum_history(con, T).to_pylist()] == ["run-2", "run-3"]
+def test_commit_refuses_what_another_run_staged_since(con: duckdb.DuckDBPyConnection):
+    early = stage(con, FIRST_OUTPUT, P1, DATES, "early")
+    stage(con, SECOND_OUTPUT, P1, DATES, "late")
+    assert early is not None
+    with pytest.raises(StaleStagingError, match="another run's work"):
+        commit_extract(con, [early], "early", keys(P1))
+    assert history.all_publications(con) == []
+    assert history.extract_records(con) == {}
 
 
 def test_invalid_tables_are_refused_naming_columns_not_pupils(con: duckdb.DuckDBPyConnection):
-    doubled = [*FIRST_CHARGED, {**FIRST_CHARGED[0], "SAMENWERKINGSVERBAND": "XX12"}]
-    staged = _stage(con, [*doubled, FIRST_CHARGED[0]], P1, "bad")
+    bad = [*FIRST, {**FIRST[0], "SAMENWERKINGSVERBAND": "XX12"}, FIRST[1]]
+    staged = stage(con, output(bad, FIRST_COUNTS), P1, DATES, "bad")
+    assert staged is not None
     with pytest.raises(InvalidInputError) as refused:
-        commit_publication(con, staged)
+        commit_extract(con, [staged], "bad", keys(P1))
     message = str(refused.value)
+    assert "dashboard_1b fails its schema" in message
     assert "SAMENWERKINGSVERBAND str_matches" in message
-    assert "123456782" not in message and "E1" not in message
-    assert latest_publication(con, T) is None
+    assert "100000001" not in message and "E1" not in message
+    assert history.all_publications(con) == []
 
     with pytest.raises(InvalidInputError, match="lacks columns: SIGNALERINGEN"):
-        stage_publication(
+        stage(
             con,
-            table(CHARGED_SCHEMA, FIRST_CHARGED).drop_columns(["SIGNALERINGEN"]),
-            table(NIET_TOEGEREKEND_SCHEMA, []),
-            table(COUNTS_SCHEMA, FIRST_COUNTS),
+            type(FIRST_OUTPUT)(
+                FIRST_OUTPUT.charged.drop_columns(["SIGNALERINGEN"]),
+                FIRST_OUTPUT.niet_toegerekend,
+                FIRST_OUTPUT.counts,
+            ),
             P1,
             DATES,
             "bad",
         )
-    other_teldatum = [{**FIRST_CHARGED[0], "TELDATUM": date(2024, 2, 1)}]
+    other_teldatum = [{**FIRST[0], "TELDATUM": date(2024, 2, 1)}]
     with pytest.raises(InvalidInputError, match="1 rows of publish_charged have a TELDATUM"):
-        _stage(con, other_teldatum, P1, "bad")
+        stage(con, output(other_teldatum, FIRST_COUNTS), P1, DATES, "bad")
 
 
-def test_rollback_restores_the_previous_publication_files_exactly(
-    con: duckdb.DuckDBPyConnection, published_dir: Path
+def test_rollback_shows_the_previous_publication_again_file_for_file(
+    con: duckdb.DuckDBPyConnection, root: Path
 ):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    export_published(con, published_dir)
-    first = _snapshot(published_dir)
-    _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    export_published(con, published_dir)
-    assert _snapshot(published_dir) != first
+    first = publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1").snapshot
+    second = publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-2").snapshot
+    assert first is not None and second is not None
+    assert _parquet_bytes(second) != _parquet_bytes(first)
 
-    restored = rollback(con, published_dir, T)
-
+    restored = rollback(con, DATES.teldatum)
     assert restored is not None and restored.run_id == "run-1"
-    assert _snapshot(published_dir) == first
-    assert read_all_ways(published_dir, ds.DASHBOARD_1B).num_rows == len(FIRST_CHARGED)
-    withdrawn = [r["INGETROKKEN_OP"] is not None for r in teldatum_history(con, T).to_pylist()]
+    assert snapshot.is_behind(con, root)
+    third = snapshot.build_snapshot(con, root, "rollback")
+
+    assert (root / "published").resolve() == third
+    assert _parquet_bytes(third) == _parquet_bytes(first)
+    assert read_all_ways(root / "published", ds.STABILITEIT)["PEILDATUM"].to_pylist() == [P1]
+    withdrawn = [p.ingetrokken_op is not None for p in history.all_publications(con)]
     assert withdrawn == [False, True]
-    # the next publication is compared with the restored one
-    again = _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-3")
-    assert sorted(again.mutaties["MUTATIE"].to_pylist()) == sorted(
-        ["GEWIJZIGD", "VERVALLEN", "VERVALLEN", "NIEUW", "NIEUW"]
-    )
+    # The next extract is compared with the publication shown again, not the withdrawn one.
+    again = publish(con, root, P3, {DATES: SECOND_OUTPUT}, "run-3")
+    assert again.staged[0].vorige_publicatie_id == restored.publicatie_id
 
 
-def test_rollback_to_a_peildatum_and_of_the_last_publication(
-    con: duckdb.DuckDBPyConnection, published_dir: Path
+def test_a_withdrawn_extract_is_published_again_only_when_asked(
+    con: duckdb.DuckDBPyConnection, root: Path
 ):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    _publish(con, P3, FIRST_CHARGED, FIRST_COUNTS, "run-3")
-    export_published(con, published_dir)
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-2")
+    rollback(con, DATES.teldatum)
+    snapshot.build_snapshot(con, root, "rollback")
 
-    restored = rollback(con, published_dir, T, to_peildatum=P1)
+    assert publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-3").staged == []
+    asked = publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-4", republish_withdrawn=True)
+    assert [p.peildatum for p in asked.publications] == [P2]
+    assert read_all_ways(root / "published", ds.STABILITEIT)["PEILDATUM"].to_pylist() == [P1, P2]
+
+
+def test_rollback_to_a_peildatum_and_of_every_publication(
+    con: duckdb.DuckDBPyConnection, root: Path
+):
+    publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+    publish(con, root, P2, {DATES: SECOND_OUTPUT}, "run-2")
+    publish(con, root, P3, {DATES: FIRST_OUTPUT}, "run-3")
+
+    restored = rollback(con, DATES.teldatum, to_peildatum=P1)
     assert restored is not None and restored.run_id == "run-1"
-    assert read_all_ways(published_dir, ds.STABILITEIT)["PEILDATUM"].to_pylist() == [P1]
     with pytest.raises(NothingToRollBackError):
-        rollback(con, published_dir, T, to_peildatum=P1)
+        rollback(con, DATES.teldatum, to_peildatum=P1)
 
-    assert rollback(con, published_dir, T) is None
-    assert not list(published_dir.rglob("*.parquet"))
-    assert read_all_ways(published_dir, ds.DASHBOARD_1B).num_rows == 0
-    with pytest.raises(NothingToRollBackError):
-        rollback(con, published_dir, T)
-    # a withdrawn peildatum may be published again
-    _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-4")
-
-
-def test_sync_repairs_a_commit_that_was_never_exported(
-    con: duckdb.DuckDBPyConnection, published_dir: Path, tmp_path: Path
-):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    export_published(con, published_dir)
-    _publish(con, P2, SECOND_CHARGED, SECOND_COUNTS, "run-2")
-    leftover = published_dir / "dashboard_1b" / ".part-0.parquet.0123.tmp"
-    leftover.write_bytes(b"half a file")
-
-    assert sync_published(con, published_dir) == [T]
-
-    fresh = tmp_path / "fresh"
-    export_published(con, fresh)
-    assert _snapshot(published_dir) == _snapshot(fresh)
-    assert read_all_ways(published_dir, ds.DASHBOARD_1B).num_rows == len(SECOND_CHARGED)
-    assert sync_published(con, published_dir) == []
-    assert _snapshot(published_dir) == _snapshot(fresh)
-
-
-def test_sync_rewrites_a_missing_manifest(con: duckdb.DuckDBPyConnection, published_dir: Path):
-    _publish(con, P1, FIRST_CHARGED, FIRST_COUNTS, "run-1")
-    export_published(con, published_dir)
-    manifest = (published_dir / "manifest.json").read_bytes()
-    (published_dir / "manifest.json").unlink()
-    assert sync_published(con, published_dir) == []
-    assert (published_dir / "manifest.json").read_bytes() == manifest
+    assert rollback(con, DATES.teldatum) is None
+    snapshot.build_snapshot(con, root, "rollback")
+    published = root / "published"
+    files = [p.relative_to(published).as_posix() for p in published.rglob("*.parquet")]
+    assert files == ["stabiliteit/part-0.parquet"]
+    assert read_all_ways(published, ds.DASHBOARD_1B).num_rows == 0
+    assert read_all_ways(published, ds.STABILITEIT).num_rows == 0
+    with pytest.raises(NothingToRollBackError, match="no publication to withdraw"):
+        rollback(con, DATES.teldatum)
