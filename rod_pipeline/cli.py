@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rebuild":
         return _rebuild(folder)
     if args.command == "catalog":
-        return _republish(folder, "rod-pipeline catalog", "catalog")
+        return _catalog(folder)
     if args.command == "report":
         return _republish(folder, "rod-pipeline report", "report")
     if args.command == "status":
@@ -208,6 +208,27 @@ def _rebuild(folder: DataFolder) -> int:
         outcome = run_pending(folder)
     print(f"done: {len(outcome.processed)} extract(s) processed again" if outcome.ok else "")
     return 0 if outcome.ok else 1
+
+
+def _catalog(folder: DataFolder) -> int:
+    """A catalog that reads the folder it lies in: in a data folder, a new snapshot; in a copy of
+    published/ alone (`cp -rL`), the catalog rewritten in place."""
+    from rod_pipeline import folder_lock
+    from rod_pipeline.publish.catalog import catalog_points_elsewhere, rewrite_catalog
+
+    published = folder.published_dir
+    if published.is_symlink() and folder.warehouse_path.exists():
+        if not catalog_points_elsewhere(published):
+            print(f"{published}/catalog.duckdb reads this folder already: left as it is")
+            return 0
+        return _republish(folder, "rod-pipeline catalog", "catalog")
+    if not published.is_dir():
+        print(f"error: {published} does not exist: nothing is published in {folder.root}")
+        return 2
+    with folder_lock.exclusive(folder.root, "rod-pipeline catalog"):
+        wrote = rewrite_catalog(published, folder.root)
+    print(f"{published}/catalog.duckdb " + ("rewritten" if wrote else "reads this folder already"))
+    return 0
 
 
 def _republish(folder: DataFolder, command: str, what: str) -> int:

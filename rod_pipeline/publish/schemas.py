@@ -16,7 +16,7 @@ from pandera.typing import Series
 
 String = Annotated[pd.ArrowDtype, pyarrow.string()]
 Date = Annotated[pd.ArrowDtype, pyarrow.date32()]
-# Counts are 32-bit so that sum() in DuckDB gives BIGINT, not HUGEINT, to BI tools.
+# Counts fit 32 bits; DuckDB still sums any integer as HUGEINT (DATASETS.md: cast the sum).
 Int = Annotated[pd.ArrowDtype, pyarrow.int32()]
 Bool = Annotated[pd.ArrowDtype, pyarrow.bool_()]
 

@@ -33,7 +33,6 @@ from rod_pipeline.publish.manifest import write_manifest
 
 PART_FILE = "part-0.parquet"
 MANIFEST = "manifest.json"
-CATALOG = "catalog.duckdb"
 INDEX_SUFFIX = ".index.json"
 BUILDING_PREFIX = ".building-"
 META_PREFIX = "rod_pipeline."
