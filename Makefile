@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= data
 SCALE ?= small
 
-.PHONY: demo test lint ui bench clean-data
+.PHONY: demo test test-all lint ui bench clean-data
 
 $(BIN)/rod-pipeline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,19 @@ demo: $(BIN)/rod-pipeline
 	$(BIN)/rod-pipeline status --data-dir $(DATA)
 	@echo "Published datasets: $(abspath $(DATA))/published (open catalog.duckdb there in DuckDB)"
 
-# Lint, types and the whole test suite.
-test: $(BIN)/rod-pipeline
+# Lint, types and the test suite without the slow tests (real dagster dev, kill points,
+# DuckDB 1.x in its own venv, the benchmark script): the quick loop while developing.
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup -q -m "not slow"
+
+# Everything, the slow tests included: what CI runs (.ci/run).
+test-all: lint
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+lint: $(BIN)/rod-pipeline
 	$(BIN)/ruff check rod_pipeline rod_pipeline_tests benchmarks
 	$(BIN)/ruff format --check rod_pipeline rod_pipeline_tests benchmarks
 	$(BIN)/mypy rod_pipeline
-	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 # The Dagster UI (webserver and daemon) on the same data folder.
 ui: $(BIN)/rod-pipeline
