@@ -18,10 +18,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from rod_pipeline.errors import OperatorError
+from rod_pipeline.errors import ExitCode, OperatorError
 
 LOCK_FILE = "lock"
-EXIT_LOCKED = 3
 _held: dict[Path, int] = {}
 _guard = threading.Lock()
 
@@ -29,7 +28,7 @@ _guard = threading.Lock()
 class FolderLockedError(OperatorError):
     """Another command kept the data folder longer than this one would wait."""
 
-    exit_code = EXIT_LOCKED
+    exit_code = ExitCode.LOCKED
 
 
 def lock_path(root: Path) -> Path:

@@ -14,7 +14,7 @@ import duckdb
 
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
-from rod_pipeline.errors import OperatorError
+from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.contract.sources import file_sha256
 from rod_pipeline.rulebook.apply import rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
@@ -36,13 +36,10 @@ RULEBOOK_TABLES = {
 }
 
 
-EXIT_DAMAGED = 5
-
-
 class DamagedWarehouseError(OperatorError):
     """The warehouse file cannot be opened (truncated, overwritten, written by another version)."""
 
-    exit_code = EXIT_DAMAGED
+    exit_code = ExitCode.DAMAGED_WAREHOUSE
 
 
 def connect(path: Path, read_only: bool = False, **config: str) -> duckdb.DuckDBPyConnection:

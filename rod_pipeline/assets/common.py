@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from rod_pipeline import planner
-from rod_pipeline.errors import OperatorError
+from rod_pipeline.errors import ExitCode, OperatorError, no_space_error
 from rod_pipeline.partitions import REPUBLISH_TAG
 from rod_pipeline.resources import DataFolderResource
 
@@ -29,9 +28,6 @@ def extract_work(
     republish = context.run.tags.get(REPUBLISH_TAG) == "true"
     plan = planner.plan(data_folder.folder, con, requested=peildatum if republish else None)
     return next((w for w in plan.work if w.peildatum == peildatum), None)
-
-
-EXIT_DISK_FULL = 4
 
 
 def failure(error: OperatorError) -> dg.Failure:
@@ -59,6 +55,6 @@ def disk_full_failure(folder: Path, published_before: str | None) -> dg.Failure:
             f"was ({shown})",
             hint="free disk space (old snapshots in state/snapshots go after an hour), then run "
             "again: the extract is published then",
-            exit_code=EXIT_DISK_FULL,
+            exit_code=ExitCode.NO_SPACE,
         )
     )

@@ -160,7 +160,7 @@ def validated_extract(
         else:
             try:
                 files = contract.validate_extract(
-                    con, peildatum, data_folder.folder.quarantine_dir, **_accepting(accept)
+                    con, peildatum, data_folder.folder.quarantine_dir, accept=accept
                 ).files
             except OperatorError as error:
                 raise failure(error) from None
@@ -169,11 +169,3 @@ def validated_extract(
                 context.log.info(f"dropped the validated rows of {pruned} older extract(s)")
     for name in ("inschrijvingen", "tlv"):
         yield dg.MaterializeResult(asset_key=name, metadata=file_metadata(files[name]))
-
-
-def _accepting(reason: str | None) -> dict[str, str]:
-    """validate_extract's `accept` argument, once the contract layer has its gates."""
-    import inspect
-
-    takes = "accept" in inspect.signature(contract.validate_extract).parameters
-    return {"accept": reason} if takes and reason else {}

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 import rod_pipeline
-from rod_pipeline import atomic
+from rod_pipeline import atomic, contract
 from rod_pipeline.publish import history
 
 FORMAT_VERSION = 2
@@ -60,10 +60,11 @@ def _input_files(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[st
 
 
 def _accepted_gates(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[str, Any]]:
-    from rod_pipeline import contract
-
-    accepted = getattr(contract, "accepted_gates", None)
-    return list(accepted(con, peildatum)) if accepted else []
+    """Whole-extract checks the operator accepted for this extract, with the reason."""
+    return [
+        {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in gate.items()}
+        for gate in contract.accepted_gates(con, peildatum)
+    ]
 
 
 def build_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) -> dict[str, Any]:
