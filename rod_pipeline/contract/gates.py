@@ -42,7 +42,7 @@ class ExtractGateError(ContractError):
         details = "; ".join(f"{failure.bestand}: {failure.detail}" for failure in failures)
         if any(failure.poort == "VEEL_QUARANTAINE" for failure in failures):
             details += f" (the rows are in {quarantine})"
-        super().__init__(failures[0].bestand, details)
+        super().__init__(failures[0].bestand, details, message=details)
         self.hint = (
             "check the extract; if it is right, accept it: rod-pipeline run "
             f'--peildatum {peildatum.isoformat()} --accept "reason"'
@@ -86,8 +86,15 @@ def _judge(
     read, accepted = report.rijen_gelezen, report.rijen_geaccepteerd or 0
     quarantined = report.rijen_gequarantaineerd or 0
     if read == 0:
-        had = f" (the previous extract {previous.peildatum} had {previous.accepted} accepted rows)"
-        return [("GEEN_RIJEN", "no data rows" + (had if previous else ""))]
+        if previous is None:
+            return [("GEEN_RIJEN", "no data rows")]
+        return [
+            (
+                "GEEN_RIJEN",
+                f"no data rows (the previous extract {previous.peildatum} had "
+                f"{previous.accepted} accepted rows)",
+            )
+        ]
     found = []
     if previous and previous.columns is not None:
         gone = [c for c in optional if c in previous.columns and c not in columns]

@@ -189,14 +189,13 @@ def open_raw(
     with ThreadPoolExecutor(max_workers=1) as scanner:
         scanned = scanner.submit(lines.scan, source.path)
         try:
-            result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchone()
+            result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchall()
         except duckdb.Error as error:
             if source.path.suffix != ".parquet":
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
             raise _table_error(source, str(error)) from None
         sha256, line_count = scanned.result()
-    assert result is not None
-    rows = int(result[0])
+    rows = int(result[0][0])
     if source.path.suffix != ".parquet" and line_count != rows + 1:
         found = lines.shifts(source.path, rows)  # rows span lines, or blank lines: rare
         if found:
