@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 from rod_pipeline.datafolder import ENV_VAR, DataFolder
+from rod_pipeline.errors import (
+    ExitCode,
+    OperatorError,
+    UsageError,
+    no_space_error,
+    without_personal_data,
+    write_error_log,
+)
 
 
 def _date(text: str) -> date:
@@ -18,15 +27,35 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from exc
 
 
+def _rate(text: str) -> float:
+    rate = float(text)
+    if not 0 <= rate <= 0.5:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 0.5")
+    return rate
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default, unless it has none (its help says what happens then)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.required:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rod-pipeline",
         description="ROD enrolments and TLVs -> the funded-pupil datasets of dashboards 1a/1b.",
+        epilog="Exit codes: 0 ok, 1 an extract failed, 2 usage or not a data folder, 3 the data "
+        "folder is locked, 4 disk full, 5 damaged warehouse, 70 internal error, 130 interrupted.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, formatter_class=_HelpFormatter
+        )
         sub.add_argument(
             "--data-dir",
             help=f"the installation's data folder (default: ${ENV_VAR}, else data/ in the project)",
@@ -34,11 +63,27 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     gen = command("generate", "write a realistic synthetic installation")
-    gen.add_argument("--scale", choices=["tiny", "small", "national"], default="small")
-    gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    gen.add_argument("--regio-indeling", type=Path, help="build the geography from a real table")
-    gen.add_argument("--error-rate", type=float, default=0.005)
+    gen.add_argument(
+        "--scale",
+        choices=["tiny", "small", "national"],
+        default="small",
+        help="how many pupils: a few thousand (tiny) up to the whole country (national)",
+    )
+    gen.add_argument("--seed", type=int, default=0, help="same seed, same files")
+    gen.add_argument(
+        "--format", choices=["csv", "parquet"], default="csv", help="format of the extract files"
+    )
+    gen.add_argument(
+        "--regio-indeling",
+        type=Path,
+        help="build the geography from a real PC4 table (default: a synthetic one)",
+    )
+    gen.add_argument(
+        "--error-rate",
+        type=_rate,
+        default=0.005,
+        help="share of extract rows given a mistake (0 to 0.5)",
+    )
 
     run = command("run", "process every new extract in the inbox and publish")
     run.add_argument(
@@ -56,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     command("status", "per teldatum: status, deadlines and what changed lately")
 
     back = command("rollback", "withdraw the latest publication of a teldatum")
-    back.add_argument("--teldatum", type=_date, required=True)
+    back.add_argument(
+        "--teldatum", type=_date, required=True, help="the teldatum (YYYY-MM-DD) to withdraw"
+    )
     back.add_argument("--to-peildatum", type=_date, help="withdraw every publication after it")
 
     reopen = command("reopen", "let the next run publish a final teldatum again (DOMAIN S8)")
@@ -83,8 +130,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; errors reach the operator as a short message, the trace goes to a log."""
     args = _parser().parse_args(argv)
     folder = DataFolder.resolve(args.data_dir)
+    try:
+        return _command(folder, args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Exception as exc:
+        return _failed(folder, exc)
+
+
+def _failed(folder: DataFolder, exc: Exception) -> int:
+    """At most four lines on stderr: what went wrong, what to do, where the trace is."""
+    known = exc if isinstance(exc, OperatorError) else no_space_error(exc)
+    if known is None:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        lines = [f"internal error: {type(exc).__name__}: {first}"]
+    else:
+        lines = [f"error: {known}"] + ([f"what to do: {known.hint}"] if known.hint else [])
+    lines.append(f"details: {_error_log(folder, exc)}")
+    print(without_personal_data("\n".join(lines)), file=sys.stderr)
+    return known.exit_code if known else ExitCode.INTERNAL
+
+
+def _error_log(folder: DataFolder, exc: Exception) -> str:
+    """The log goes into a data folder's state/; a folder that is none is left alone."""
+    is_data_folder = folder.reference_dir.is_dir() or folder.state_dir.is_dir()
+    state = folder.state_dir if is_data_folder else Path(tempfile.gettempdir()) / "rod-pipeline"
+    try:
+        return str(write_error_log(state, exc))
+    except OSError as log_error:
+        return f"no log written ({log_error.strerror})"
+
+
+def _command(folder: DataFolder, args: argparse.Namespace) -> int:
     if args.command == "generate":
         return _generate(folder, args)
     if args.command == "run":
@@ -107,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
 def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
     from rod_pipeline.synthetic import generate
 
+    if folder.root.exists() and (not folder.root.is_dir() or any(folder.root.iterdir())):
+        raise UsageError(
+            f"{folder.root} is not empty: generate writes a new installation",
+            hint="give an empty or new folder with --data-dir",
+        )
     started = time.perf_counter()
     summary = generate(
         folder.root,
@@ -153,6 +239,11 @@ def _run(folder: DataFolder, peildatum: date | None, accept: str | None) -> int:
 def _status(folder: DataFolder) -> int:
     from rod_pipeline.status import render_status
 
+    where = f"give the data folder with --data-dir or ${ENV_VAR}"
+    if not folder.root.is_dir():
+        raise UsageError(f"{folder.root} does not exist", hint=where)
+    if not folder.reference_dir.is_dir():
+        raise UsageError(f"{folder.root} is not a data folder (it has no reference/)", hint=where)
     print(render_status(folder))
     return 0
 
@@ -240,19 +331,21 @@ def _change_and_publish(folder, command, change, publish=True, force=False) -> i
     """Under the folder's lock: change the warehouse, then switch published/ to a snapshot of
     it (when it changed what is published)."""
     from rod_pipeline import folder_lock
-    from rod_pipeline.publish.publication import write_report_into
     from rod_pipeline.publish import snapshot
+    from rod_pipeline.publish.publication import write_report_into
     from rod_pipeline.resources import warehouse_of
 
     if not folder.warehouse_path.exists():
         print(f"error: nothing was processed in {folder.root} yet: run `rod-pipeline run` first")
         return 2
-    with folder_lock.exclusive(folder.root, command):
-        with warehouse_of(folder).get_connection() as con:
-            message = change(con)
-            if publish and (force or snapshot.is_behind(con, folder.root)):
-                built = snapshot.build_snapshot(con, folder.root, command, [write_report_into])
-                message += f"\npublished/ now shows snapshot {built.name}"
+    with (
+        folder_lock.exclusive(folder.root, command),
+        warehouse_of(folder).get_connection() as con,
+    ):
+        message = change(con)
+        if publish and (force or snapshot.is_behind(con, folder.root)):
+            built = snapshot.build_snapshot(con, folder.root, command, [write_report_into])
+            message += f"\npublished/ now shows snapshot {built.name}"
     print(message)
     return 0
 

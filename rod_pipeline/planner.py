@@ -75,7 +75,12 @@ class ExtractWork:
     @property
     def run_key(self) -> str:
         """Identifies this exact work: same files, reference and rulebook, same key."""
-        return f"{self.peildatum}:{_combine([('e', self.extract.key), ('r', self.reference_key), ('b', rod_pipeline.RULEBOOK_VERSION)])[:16]}"
+        parts = [
+            ("extract", self.extract.key),
+            ("reference", self.reference_key),
+            ("rulebook", rod_pipeline.RULEBOOK_VERSION),
+        ]
+        return f"{self.peildatum}:{_combine(parts)[:16]}"
 
 
 @dataclass
@@ -150,7 +155,10 @@ def read_extract_folder(
     stats = [(p, p.stat()) for p in paths]
     moving = [p.name for p, s in stats if now - s.st_mtime < settle_seconds]
     if moving:
-        return f"{', '.join(moving)} changed less than {settle_seconds:.0f} s ago (still being copied?)"
+        return (
+            f"{', '.join(moving)} changed less than {settle_seconds:.0f} s ago "
+            "(still being copied?)"
+        )
     files = tuple(
         InboxFile(p.name, s.st_size, s.st_mtime_ns, file_sha256(p, s.st_size, s.st_mtime_ns, known))
         for p, s in stats
@@ -174,6 +182,19 @@ def _changed(extract: Extract, record: history.ExtractRecord) -> str:
         | (set(known) - {f.name for f in extract.files})
     )
     return ", ".join(names) or "its files"
+
+
+def _processed_after(
+    records: dict[date, history.ExtractRecord], record: history.ExtractRecord
+) -> date | None:
+    """An earlier extract processed again after this one was (the first of a cascade is done,
+    the rest is not): its publications are this one's baseline (S5)."""
+    again = [
+        p
+        for p, other in records.items()
+        if p < record.peildatum and other.voltooid_op > record.voltooid_op
+    ]
+    return min(again) if again else None
 
 
 def plan(
@@ -213,8 +234,13 @@ def plan(
             reason = f"delivered again with other contents ({_changed(extract, record)})"
         elif cascade_from is not None:
             reason = f"its baseline changed: extract {cascade_from} was processed again"
+        elif (again := _processed_after(records, record)) is not None:
+            reason = f"its baseline changed: extract {again} was processed again"
         elif extract is ready[-1] and record.rulebook_versie != rod_pipeline.RULEBOOK_VERSION:
-            reason = f"the rulebook changed ({record.rulebook_versie} -> {rod_pipeline.RULEBOOK_VERSION})"
+            reason = (
+                f"the rulebook changed ({record.rulebook_versie} -> "
+                f"{rod_pipeline.RULEBOOK_VERSION})"
+            )
         elif extract is ready[-1] and record.referentie_sleutel != ref_key:
             reason = "the reference data changed"
         if reason and later_processed and cascade_from is None:

@@ -11,16 +11,15 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from rod_pipeline import folder_lock, planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
-from rod_pipeline.publish.publication import write_report_into
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.catalog import catalog_points_elsewhere
+from rod_pipeline.publish.publication import write_report_into
 from rod_pipeline.resources import warehouse_of
 
 Echo = Callable[[str], None]
@@ -73,7 +72,8 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> tuple[list[str], int]
         if data.user_failure_data is not None and data.user_failure_data.description:
             messages.append(data.user_failure_data.description)
             code = data.user_failure_data.metadata.get("exit_code")
-            exit_code = int(getattr(code, "value", code) or exit_code)
+            if code is not None:
+                exit_code = int(str(code.value))
         elif data.error is not None:
             error = data.error
             while error.cause is not None:
@@ -88,10 +88,12 @@ def run_pending(
     accept: str | None = None,
     echo: Echo = print,
 ) -> RunOutcome:
-    with folder_lock.exclusive(folder.root, "rod-pipeline run", say=echo):
-        # Entering the instance makes it the one the definitions load against, and closes it.
-        with dagster_instance(folder) as instance:
-            return _run_pending(folder, instance, only, accept, echo)
+    # Entering the instance makes it the one the definitions load against, and closes it.
+    with (
+        folder_lock.exclusive(folder.root, "rod-pipeline run", say=echo),
+        dagster_instance(folder) as instance,
+    ):
+        return _run_pending(folder, instance, only, accept, echo)
 
 
 def _snapshot_name(folder: DataFolder) -> str | None:
@@ -195,13 +197,13 @@ def describe(folder: DataFolder, peildatum: date, run_id: str) -> list[str]:
             )
         for afwijking in history.current_afwijkingen(con):
             if afwijking.peildatum == peildatum:
-                final = next(
+                made_final = next(
                     p
                     for p in history.all_publications(con)
                     if p.publicatie_id == afwijking.finale_publicatie_id
                 )
                 lines.append(
-                    f"teldatum {afwijking.teldatum}: final since {final.peildatum}, not "
+                    f"teldatum {afwijking.teldatum}: final since {made_final.peildatum}, not "
                     "republished; differences published as afwijkingen_na_definitief"
                 )
     if not lines:

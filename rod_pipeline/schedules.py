@@ -30,6 +30,7 @@ def build_schedule(cron: str = DEFAULT_CRON) -> dg.ScheduleDefinition:
         if isinstance(result, dg.SkipReason):
             return result
         for request in result.run_requests or []:
+            assert request.partition_key is not None
             context.instance.add_dynamic_partitions("peildatum", [request.partition_key])
         return result.run_requests
 

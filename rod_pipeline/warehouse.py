@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
-from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.contract.sources import file_sha256
+from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.rulebook.apply import rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
 
@@ -42,7 +43,7 @@ class DamagedWarehouseError(OperatorError):
     exit_code = ExitCode.DAMAGED_WAREHOUSE
 
 
-def connect(path: Path, read_only: bool = False, **config: str) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, read_only: bool = False, **config: Any) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a file DuckDB cannot read becomes an error saying how to recover.
     A lock held by another process is raised as it is (callers wait for it)."""
     try:

@@ -40,11 +40,7 @@ def failure(error: OperatorError) -> dg.Failure:
 
 
 def disk_full(error: BaseException) -> bool:
-    return (
-        isinstance(error, OSError)
-        and error.errno in (errno.ENOSPC, errno.EDQUOT)
-        or ("no space left" in str(error).lower())
-    )
+    return no_space_error(error) is not None
 
 
 def disk_full_failure(folder: Path, published_before: str | None) -> dg.Failure:

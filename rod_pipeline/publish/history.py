@@ -182,7 +182,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         key = "AFWIJKING_ID" if dataset is datasets.AFWIJKINGEN_NA_DEFINITIEF else "PUBLICATIE_ID"
         con.execute(f"CREATE TABLE IF NOT EXISTS {staging_table(dataset)} ({columns})")
         con.execute(
-            f"CREATE TABLE IF NOT EXISTS {history_table(dataset)} ({key} BIGINT NOT NULL, {columns})"
+            f"CREATE TABLE IF NOT EXISTS {history_table(dataset)} "
+            f"({key} BIGINT NOT NULL, {columns})"
         )
 
 

@@ -43,7 +43,8 @@ def rollback(
     now = _now()
     with atomic.transaction(con):
         con.execute(
-            f"UPDATE {history.PUBLICATIONS} SET INGETROKKEN_OP = ? WHERE PUBLICATIE_ID IN ({marks})",
+            f"UPDATE {history.PUBLICATIONS} SET INGETROKKEN_OP = ? "
+            f"WHERE PUBLICATIE_ID IN ({marks})",
             [now, *ids],
         )
         con.execute(

@@ -174,8 +174,8 @@ class Mutaties(pa.DataFrameModel):
     PEILDATUM: Series[Date] = pa.Field(description=_PEILDATUM)
     VORIGE_PEILDATUM: Series[Date] = pa.Field(
         nullable=True,
-        description="Peildatum van de vergeleken publicatie / peildatum of the publication compared "
-        "with (empty for the first)",
+        description="Peildatum van de vergeleken publicatie / peildatum of the publication "
+        "compared with (empty for the first)",
     )
     SAMENWERKINGSVERBAND: Series[String] = pa.Field(str_matches=SWV_CODE, description=_SWV)
     INSCHRIJVING_ID: Series[String] = pa.Field(description=_INSCHRIJVING_ID, metadata=PERSONAL)
@@ -201,8 +201,8 @@ class Mutaties(pa.DataFrameModel):
     VORIGE_WAARDEN: Series[String] = pa.Field(
         nullable=True,
         metadata=PERSONAL,
-        description="Vorige waarden van de gewijzigde kolommen, KOLOM=waarde gescheiden door '; ' / "
-        "previous values of the changed columns (GEWIJZIGD only)",
+        description="Vorige waarden van de gewijzigde kolommen, KOLOM=waarde gescheiden door "
+        "'; ' / previous values of the changed columns (GEWIJZIGD only)",
     )
 
     class Config:

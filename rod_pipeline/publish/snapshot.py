@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -206,7 +206,7 @@ def _next_name(root: Path) -> str:
 
 
 def build_snapshot(
-    con: duckdb.DuckDBPyConnection, root: Path, run_id: str, extras: list[Extra] = ()
+    con: duckdb.DuckDBPyConnection, root: Path, run_id: str, extras: Sequence[Extra] = ()
 ) -> Path:
     """Build a complete snapshot of the warehouse's current publications and switch published/
     to it. Returns the new snapshot folder."""
