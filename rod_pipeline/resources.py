@@ -11,8 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from rod_pipeline import folder_lock
-from rod_pipeline import warehouse
+from rod_pipeline import folder_lock, warehouse
 from rod_pipeline.datafolder import DataFolder
 
 # Every step that opens the warehouse is in this Dagster pool; its limit of 1 (dagster.yaml)

@@ -113,9 +113,9 @@ def _final_row(history: list[dict]) -> dict | None:
     """S8: the first DEFINITIEF publication; after a reopening, the one that carries it."""
     final = None
     for row in history:
-        if row["HEROPEND_REDEN"] is not None and row["STATUS"] == DEFINITIEF:
-            final = row
-        elif final is None and row["STATUS"] == DEFINITIEF:
+        if (row["HEROPEND_REDEN"] is not None and row["STATUS"] == DEFINITIEF) or (
+            final is None and row["STATUS"] == DEFINITIEF
+        ):
             final = row
     return final
 

@@ -23,8 +23,8 @@ from rod_pipeline.assets.common import (
     failure,
     peildatum_of,
 )
-from rod_pipeline.errors import OperatorError
 from rod_pipeline.assets.schema import schema_metadata
+from rod_pipeline.errors import OperatorError
 from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
 from rod_pipeline.publish import datasets, snapshot
 from rod_pipeline.publish.commit import ExtractKeys
