@@ -58,11 +58,13 @@ def publish(
     run_id: str,
     files: str = "v1",
     republish_withdrawn: bool = False,
+    extract: ExtractKeys | None = None,
 ) -> Published:
     """One extract: every teldatum of `outputs` in the mode the planner gives it, committed at
-    once, then published/ switched when something new was staged (or it is behind)."""
+    once, then published/ switched when something new was staged (or it is behind). `extract`
+    is the planner's fingerprint of the extract, else one made of `files`."""
     history.ensure_tables(con)
-    extract_keys = keys(peildatum, files)
+    extract_keys = extract or keys(peildatum, files)
     modes = planner.teldatum_modes(
         con, list(outputs), peildatum, extract_keys.extract_sleutel, republish_withdrawn
     )
