@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 
 from rod_pipeline import planner
+from rod_pipeline import warehouse as wh
 from rod_pipeline.errors import ExitCode, OperatorError, no_space_error
 from rod_pipeline.partitions import REPUBLISH_TAG
 from rod_pipeline.resources import DataFolderResource
@@ -28,6 +29,25 @@ def extract_work(
     republish = context.run.tags.get(REPUBLISH_TAG) == "true"
     plan = planner.plan(data_folder.folder, con, requested=peildatum if republish else None)
     return next((w for w in plan.work if w.peildatum == peildatum), None)
+
+
+def teldata_work(
+    context: dg.AssetExecutionContext,
+    data_folder: DataFolderResource,
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[planner.ExtractWork, list[planner.TeldatumWork]]:
+    """The extract's work and what it does to each teldatum, for the steps after ingest."""
+    work = extract_work(context, data_folder, con)
+    assert work is not None, "the ingest of this run found work"
+    peildatum = peildatum_of(context)
+    modes = planner.teldatum_modes(
+        con,
+        wh.calendar(con, peildatum),
+        peildatum,
+        work.extract.key,
+        context.run.tags.get(REPUBLISH_TAG) == "true",
+    )
+    return work, modes
 
 
 def failure(error: OperatorError) -> dg.Failure:

@@ -13,19 +13,17 @@ from typing import Any
 
 import dagster as dg
 
-from rod_pipeline import planner
-from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
 from rod_pipeline.assets.common import (
     disk_full,
     disk_full_failure,
-    extract_work,
     failure,
     peildatum_of,
+    teldata_work,
 )
 from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.errors import OperatorError
-from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
+from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.publish import datasets, snapshot
 from rod_pipeline.publish.commit import ExtractKeys
 from rod_pipeline.publish.publication import (
@@ -116,15 +114,7 @@ def publication(
     peildatum = peildatum_of(context)
     folder = data_folder.folder
     with warehouse.get_connection() as con:
-        work = extract_work(context, data_folder, con)
-        assert work is not None, "the ingest of this run found work"
-        modes = planner.teldatum_modes(
-            con,
-            wh.calendar(con, peildatum),
-            peildatum,
-            work.extract.key,
-            context.run.tags.get(REPUBLISH_TAG) == "true",
-        )
+        work, modes = teldata_work(context, data_folder, con)
         before = snapshot.current_snapshot(folder.root)
         keys = ExtractKeys(
             peildatum, work.extract.key, work.reference_key, work.extract.files_json()

@@ -2,11 +2,10 @@
 
 import dagster as dg
 
-from rod_pipeline import planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.assets import lineage
-from rod_pipeline.assets.common import extract_work, peildatum_of
-from rod_pipeline.partitions import REPUBLISH_TAG, extract_partitions
+from rod_pipeline.assets.common import peildatum_of, teldata_work
+from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.resources import (
     WAREHOUSE_POOL,
     DataFolderResource,
@@ -56,15 +55,7 @@ def rulebook_results(
     peildatum = peildatum_of(context)
     rows: dict[str, dict[str, int]] = {"charged": {}, "niet_toegerekend": {}, "counts": {}}
     with warehouse.get_connection() as con:
-        work = extract_work(context, data_folder, con)
-        assert work is not None, "the ingest of this run found work"
-        modes = planner.teldatum_modes(
-            con,
-            wh.calendar(con, peildatum),
-            peildatum,
-            work.extract.key,
-            context.run.tags.get(REPUBLISH_TAG) == "true",
-        )
+        _, modes = teldata_work(context, data_folder, con)
         wh.point_views_at_extract(con, peildatum)
         for item in modes:
             derived = wh.derive_teldatum(con, item.dates, peildatum)
