@@ -1,151 +1,116 @@
-"""A publishing process SIGKILLed at any moment leaves readable files, each wholly one
-publication, and the next sync_published makes published/ equal to the warehouse again."""
+"""A process building a snapshot, SIGKILLed anywhere, leaves published/ whole: the link points at
+a complete snapshot (every file its manifest names, with that sha256, and nothing else), the old
+one or the new one. The next build removes the leftovers and shows the warehouse again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pytest
 
-from rod_pipeline.publish import datasets as ds
-from rod_pipeline.publish import latest_publication, stale_teldata, sync_published
-from rod_pipeline_tests.publish.generated import publish_generated
-from rod_pipeline_tests.publish.reading import canonical, history_rows
+from rod_pipeline.publish import history, snapshot
+from rod_pipeline.publish.commit import commit_extract
+from rod_pipeline_tests.publish.publishing import keys, publish, stage
+from rod_pipeline_tests.publish.reading import published_state
+from rod_pipeline_tests.publish.tables import DATES
+from rod_pipeline_tests.publish.test_mutations import FIRST_OUTPUT, P1, P2, SECOND_OUTPUT
 
 PROJECT = Path(__file__).resolve().parents[2]
-TELDATUM = date(2025, 2, 1)
-ROWS = 200_000
-# Kills at these fractions of the time to commit, and of the export after the commit (counted
-# from the moment the process reports its commit), as measured on a first run not killed.
-BEFORE_COMMIT = [0.6]
-DURING_EXPORT = [0.05, 0.35, 0.65, 0.95]
+# Kills at these fractions of an uninterrupted build, and at the two riskiest points.
+FRACTIONS = [0.25, 0.6]
+POINTS = ["extras", "switch"]
+
+pytestmark = pytest.mark.slow
 
 
-def _start_publishing(warehouse: Path, published_dir: Path, peildatum: date, variant: int):
-    code = (
-        "from rod_pipeline_tests.publish.generated import publish_generated; "
-        f"publish_generated({str(warehouse)!r}, {str(published_dir)!r}, "
-        f"{TELDATUM.isoformat()!r}, {peildatum.isoformat()!r}, {variant}, {ROWS})"
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """published/ shows P1; the warehouse has committed P2 too (a build is due)."""
+    root = tmp_path_factory.mktemp("kill") / "data"
+    (root / "state").mkdir(parents=True)
+    with duckdb.connect(str(root / "state" / "warehouse.duckdb")) as con:
+        publish(con, root, P1, {DATES: FIRST_OUTPUT}, "run-1")
+        staged = stage(con, SECOND_OUTPUT, P2, DATES, "run-2")
+        assert staged is not None
+        commit_extract(con, [staged], "run-2", keys(P2))
+    return root
+
+
+def _copy(base: Path, target: Path) -> Path:
+    shutil.copytree(base, target, symlinks=True)
+    return target
+
+
+def _child(root: Path, pause: str | None = None) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "rod_pipeline_tests.publish.build_child", str(root)]
+    process = subprocess.Popen(
+        [*command, *([pause] if pause else [])], cwd=PROJECT, stdout=subprocess.PIPE, text=True
     )
-    return subprocess.Popen(
-        [sys.executable, "-c", code], cwd=PROJECT, stdout=subprocess.PIPE, text=True
-    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "go"
+    return process
 
 
-def _timed_run(warehouse: Path, published_dir: Path, peildatum: date) -> tuple[float, float]:
-    """Seconds from start to commit and to the end of the export, of a run not killed."""
+def _build_seconds(base: Path, tmp_path: Path) -> float:
+    process = _child(_copy(base, tmp_path / "timed"))
     started = time.monotonic()
-    process = _start_publishing(warehouse, published_dir, peildatum, 1)
-    assert process.stdout is not None
-    marks = {line.strip(): time.monotonic() - started for line in process.stdout}
+    assert process.stdout is not None and process.stdout.readline().strip() == "built"
     assert process.wait() == 0
-    return marks["committed"], marks["exported"]
+    return time.monotonic() - started
 
 
-def _partition_value(path: Path, dataset: ds.Dataset) -> str | None:
-    if len(dataset.partitioning) < 2:
-        return None
-    return path.parent.name.split("=", 1)[1]
-
-
-def _assert_each_file_is_one_whole_publication(
-    con: duckdb.DuckDBPyConnection, published_dir: Path, current_only: bool
-) -> set[int]:
-    """Every file reads, and holds exactly the rows of the publication its metadata names (for
-    its partition); returns the publication ids seen."""
-    current = latest_publication(con, TELDATUM)
-    seen: set[int] = set()
-    for dataset in ds.PER_TELDATUM:
-        expected_by_id = {}
-        files = sorted((published_dir / dataset.name).rglob("*.parquet"))
-        for path in files:
-            parquet = pq.ParquetFile(path)
-            metadata = {k.decode(): v.decode() for k, v in parquet.metadata.metadata.items()}
-            publication_id = int(metadata["rod_pipeline.publication_id"])
-            seen.add(publication_id)
-            if current_only:
-                assert current is not None and publication_id == current.publicatie_id, path
-            if publication_id not in expected_by_id:
-                expected_by_id[publication_id] = history_rows(con, dataset, publication_id)
-            expected = expected_by_id[publication_id]
-            value = _partition_value(path, dataset)
-            if value is not None:
-                expected = expected.filter(pc.equal(expected["SAMENWERKINGSVERBAND"], value))
-            rows = parquet.read()
-            assert int(metadata["rod_pipeline.row_count"]) == rows.num_rows
-            assert canonical(rows, dataset).equals(expected), path
-    return seen
-
-
-def _manifest_ids(published_dir: Path) -> list[int]:
-    manifest = json.loads((published_dir / "manifest.json").read_text())
-    return [teldatum["publication_id"] for teldatum in manifest["teldata"]]
-
-
-def _current_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
-    current = latest_publication(con, TELDATUM)
-    return [current.publicatie_id] if current else []
-
-
-def _assert_published_equals_warehouse(con: duckdb.DuckDBPyConnection, published_dir: Path):
-    assert stale_teldata(con, published_dir) == []
-    _assert_each_file_is_one_whole_publication(con, published_dir, current_only=True)
-    current = latest_publication(con, TELDATUM)
+def _assert_whole(root: Path) -> str:
+    """published/ is one complete snapshot; returns its name."""
+    current = snapshot.current_snapshot(root)
     assert current is not None
-    for dataset in (ds.DASHBOARD_1B, ds.MUTATIES):
-        folders = {
-            p.name for p in (published_dir / dataset.name / f"teldatum={TELDATUM}").iterdir()
-        }
-        swvs = set(
-            history_rows(con, dataset, current.publicatie_id)["SAMENWERKINGSVERBAND"].to_pylist()
-        )
-        assert folders == {f"samenwerkingsverband={swv}" for swv in swvs}
-    assert _manifest_ids(published_dir) == _current_ids(con)
-    assert not list(published_dir.rglob(".*.tmp*"))
+    manifest = json.loads((current / "manifest.json").read_text())
+    named = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    on_disk = {
+        p.relative_to(current).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in current.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert on_disk == named
+    return current.name
 
 
-def test_killed_publishing_leaves_whole_files_and_sync_repairs(tmp_path: Path):
-    warehouse = tmp_path / "warehouse.duckdb"
-    published_dir = tmp_path / "published"
-    first_peildatum = date(2025, 2, 3)
-    publish_generated(
-        str(warehouse),
-        str(published_dir),
-        TELDATUM.isoformat(),
-        first_peildatum.isoformat(),
-        0,
-        ROWS,
-    )
-    committed, exported = _timed_run(warehouse, published_dir, first_peildatum)
-    kills = [(False, committed * f) for f in BEFORE_COMMIT]
-    kills += [(True, (exported - committed) * f) for f in DURING_EXPORT]
-    repaired = []
-    for attempt, (after_commit, delay) in enumerate(kills, start=2):
-        process = _start_publishing(
-            warehouse, published_dir, first_peildatum + timedelta(days=attempt), attempt
-        )
-        if after_commit:
-            assert process.stdout is not None
-            assert process.stdout.readline().strip() == "committed"
-        time.sleep(delay)
+def test_a_killed_build_leaves_published_whole_and_the_next_build_repairs(
+    base: Path, tmp_path: Path
+):
+    seconds = _build_seconds(base, tmp_path)
+    kills = [(point, None) for point in POINTS] + [(None, f * seconds) for f in FRACTIONS]
+    before = published_state(base / "published")
+    shown = []
+    for number, (point, delay) in enumerate(kills):
+        root = _copy(base, tmp_path / f"kill-{number}")
+        process = _child(root, point)
+        assert process.stdout is not None
+        if point:
+            assert process.stdout.readline().strip() == point
+        else:
+            time.sleep(delay or 0)
         process.kill()
         process.wait()
 
-        con = duckdb.connect(str(warehouse))
-        try:
-            _assert_each_file_is_one_whole_publication(con, published_dir, current_only=False)
-            assert pq.read_table(published_dir / "stabiliteit" / "part-0.parquet").num_rows >= 1
-            repaired.append(_manifest_ids(published_dir) != _current_ids(con))
-            sync_published(con, published_dir)
-            _assert_published_equals_warehouse(con, published_dir)
-        finally:
-            con.close()
-    # at least one kill fell between commit and the end of the export, and was repaired
-    assert any(repaired), repaired
+        shown.append(_assert_whole(root))
+        if shown[-1] == "000001":
+            assert published_state(root / "published") == before, (point, delay)
+        with duckdb.connect(str(root / "state" / "warehouse.duckdb")) as con:
+            repaired = snapshot.build_snapshot(con, root, "repair")
+            assert not snapshot.is_behind(con, root)
+            assert snapshot.published_ids(root) == history.current_ids(con)
+        assert _assert_whole(root) == repaired.name
+        leftovers = [
+            p.name
+            for p in snapshot.snapshots_dir(root).iterdir()
+            if p.is_dir() and (p.name.startswith(".") or not (p / "manifest.json").is_file())
+        ]
+        assert leftovers == [], (point, delay)
+    # Killed before the switch at both named points, published/ still showed the old snapshot.
+    assert shown[: len(POINTS)] == ["000001", "000001"]
