@@ -201,6 +201,7 @@ def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
         fmt=args.format,
         regio_indeling=args.regio_indeling,
         error_rate=args.error_rate,
+        progress=lambda line: print(f"{time.perf_counter() - started:6.1f} s  {line}", flush=True),
     )
     print("\n".join(summary.lines()))
     print(f"wrote {folder.root} in {time.perf_counter() - started:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,11 +68,13 @@ def generate(
     fmt: str = "csv",
     regio_indeling: Path | None = None,
     error_rate: float = 0.005,
+    progress: Callable[[str], None] = lambda line: None,
 ) -> GenerateSummary:
     """Write reference data and extracts over time (see PEILDATA) to `data_dir`.
 
     Same arguments, same bytes. `regio_indeling` builds the geography from a real table;
-    `error_rate` is the share of extract rows given a mistake.
+    `error_rate` is the share of extract rows given a mistake; `progress` hears one line per
+    step (a national installation takes a minute or more).
     """
     size = scale_named(scale)
     if fmt not in FORMATS:
@@ -94,7 +97,9 @@ def generate(
     )
     locations = build_locations(rng, size, geography)
     reference_rows = write_reference(folder.reference_dir, geography, locations)
+    progress("reference data written")
     register = build_register(rng, size, geography, locations, day(PEILDATA[-1]))
+    progress("register of enrolments and TLVs built")
     text = register_text(rng, geography, register)
     extract_rows: dict[date, dict[str, int]] = {}
     injected: dict[date, dict[str, dict[str, int]]] = {}
@@ -109,6 +114,7 @@ def generate(
             write_table(table, target, name, fmt).name: table.num_rows
             for name, table in (("inschrijvingen", extract.inschrijvingen), ("tlv", extract.tlv))
         }
+        progress(f"extract {peildatum} written")
     return GenerateSummary(
         data_dir=folder.root,
         scale=scale,
