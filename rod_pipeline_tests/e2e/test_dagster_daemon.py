@@ -1,5 +1,7 @@
-"""The real `dagster dev` (webserver + daemon) on loopback: drop an extract in the inbox, watch
-the sensor launch the runs through the GraphQL API, and find the published data."""
+"""The README flow with the real `dagster dev` (webserver and daemon) on loopback: on a folder
+`rod-pipeline run` processed, the sensor finds nothing to do and leaves published/ alone; an
+extract dropped into the inbox is then processed by a run the sensor launches, seen through the
+GraphQL API, and published/ switches to a snapshot that includes it."""
 
 from __future__ import annotations
 
@@ -11,31 +13,43 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from rod_pipeline.partitions import PEILDATUM_TAG
 from rod_pipeline.synthetic import generate
-from rod_pipeline.teldata import read_teldata
+from rod_pipeline_tests.e2e.conftest import PROJECT, cli_env, cli_ok, file_digests
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dagster_dev")]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("dagster_dev")]
 
-PROJECT = Path(__file__).resolve().parents[2]
 DAGSTER_BIN = Path(sys.executable).parent / "dagster"
-TIMEOUT_S = 420
+IN_INBOX = ["2024-03-15", "2025-01-15"]
+ARRIVES_LATER = "2025-02-15"
+STARTUP_TIMEOUT_S = 180
+TICKS_TIMEOUT_S = 240  # the sensor looks every 30 s
+RUN_TIMEOUT_S = 420
+NOTHING_TO_DO = "Nothing to do: every extract in the inbox is processed."
 
 RUNS_QUERY = """
 { runsOrError { ... on Runs { results { runId jobName status tags { key value } } } } }
 """
-CHECKS_QUERY = """
-query($path: [String!]!, $check: String!) {
-  assetCheckExecutions(assetKey: {path: $path}, checkName: $check, limit: 20) {
-    status evaluation { success severity }
+TICKS_QUERY = """
+query($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    __typename
+    ... on Sensor { sensorState { status ticks(limit: 50) { timestamp status skipReason runIds } } }
   }
 }
 """
+SENSOR = {
+    "repositoryLocationName": "rod_pipeline.definitions",
+    "repositoryName": "__repository__",
+    "sensorName": "inbox_sensor",
+}
 
 
 def _free_port() -> int:
@@ -44,167 +58,159 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
-    response = requests.post(
-        f"http://127.0.0.1:{port}/graphql",
-        json={"query": query, "variables": variables or {}},
-        timeout=30,
-    )
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]
+@dataclass
+class DagsterDev:
+    port: int
+    data_dir: Path
+    parked: Path
+    log: Path
+
+    def graphql(self, query: str, variables: dict | None = None) -> dict[str, Any]:
+        response = requests.post(
+            f"http://127.0.0.1:{self.port}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=30,
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def runs(self) -> list[dict]:
+        return self.graphql(RUNS_QUERY)["runsOrError"]["results"]
+
+    def ticks(self) -> list[dict]:
+        found = self.graphql(TICKS_QUERY, {"selector": SENSOR})["sensorOrError"]
+        assert found["__typename"] == "Sensor", found
+        return found["sensorState"]["ticks"]
+
+    def wait_for(self, what: str, timeout_s: float, predicate: Callable[[], Any]) -> Any:
+        """predicate() until it returns something true; the webserver may still be starting."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                found = predicate()
+            except requests.RequestException:
+                found = None
+            if found:
+                return found
+            time.sleep(2)
+        tail = self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        pytest.fail(f"timed out after {timeout_s} s waiting for {what}; dagster dev said:\n{tail}")
+
+
+def ticks_at_least(dev: DagsterDev, count: int) -> list[dict] | None:
+    """The sensor's finished ticks, newest first, once there are `count` of them."""
+    finished = [t for t in dev.ticks() if t["status"] != "STARTED"]
+    ticks = sorted(finished, key=lambda t: t["timestamp"], reverse=True)
+    return ticks if len(ticks) >= count else None
+
+
+def tags(run: dict) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in run["tags"]}
+
+
+def published_state(data_dir: Path) -> tuple[str, dict[str, str]]:
+    """Where published/ points, and the sha256 of every file it shows."""
+    return os.readlink(data_dir / "published"), file_digests(data_dir / "published")
 
 
 @pytest.fixture
-def dagster_dev(tmp_path: Path):
+def processed_by_the_cli(tmp_path: Path) -> tuple[Path, Path]:
+    """A tiny installation with two extracts processed by `rod-pipeline run`, and the third
+    extract parked beside it: (data folder, parked folder)."""
     data_dir = tmp_path / "data"
-    generate(data_dir, scale="tiny", seed=7)
-    # Only the first extract waits in the inbox when the daemon starts; the rest arrives later.
-    extracts = sorted(p for p in (data_dir / "inbox").iterdir())
+    generate(data_dir, scale="tiny", seed=1)
     parked = tmp_path / "parked"
     parked.mkdir()
-    for extract in extracts[1:]:
-        shutil.move(str(extract), parked / extract.name)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
+    for extract in sorted((data_dir / "inbox").iterdir()):
+        if extract.name == ARRIVES_LATER:
+            shutil.move(extract, parked / extract.name)
+        elif extract.name not in IN_INBOX:
+            shutil.rmtree(extract)
+    cli_ok("run", "--data-dir", str(data_dir))
+    return data_dir, parked
+
+
+@pytest.fixture
+def dagster_dev(processed_by_the_cli: tuple[Path, Path], tmp_path: Path) -> Iterator[DagsterDev]:
+    """`make ui` on the data folder: its own DAGSTER_HOME in state/, deploy/dagster.yaml."""
+    data_dir, parked = processed_by_the_cli
+    home = data_dir / "state" / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT / "deploy" / "dagster.yaml", home / "dagster.yaml")
     port = _free_port()
     env = {
-        **os.environ,
+        **cli_env(),
         "DAGSTER_HOME": str(home),
         "ROD_DATA_DIR": str(data_dir),
         "ROD_INBOX_SETTLE_SECONDS": "0",
     }
-    log = (tmp_path / "dagster_dev.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(DAGSTER_BIN),
-            "dev",
-            "-w",
-            str(PROJECT / "workspace.yaml"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        yield port, data_dir, parked
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
+    log = tmp_path / "dagster_dev.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(DAGSTER_BIN), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=PROJECT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+            yield DagsterDev(port, data_dir, parked, log)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
 
 
-def _wait_for(predicate, what: str, port: int, deadline: float):
-    while time.monotonic() < deadline:
-        try:
-            found = predicate()
-            if found:
-                return found
-        except requests.RequestException:
-            pass  # the webserver is still starting
-        time.sleep(3)
-    runs = _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
-    pytest.fail(
-        f"timed out waiting for {what}; runs: {[(r['jobName'], r['status']) for r in runs]}"
-    )
+def test_sensor_leaves_a_processed_folder_alone_and_takes_a_new_extract(dagster_dev: DagsterDev):
+    dev = dagster_dev
+    data_dir = dev.data_dir
+    before = published_state(data_dir)
+    dev.wait_for("the webserver", STARTUP_TIMEOUT_S, dev.runs)
+    cli_runs = dev.runs()
+    assert sorted(tags(r)["dagster/partition"] for r in cli_runs) == IN_INBOX
+    assert {r["status"] for r in cli_runs} == {"SUCCESS"}
 
+    # A fresh sensor cursor: the daemon still decides from the data folder, nothing to do.
+    ticks = dev.wait_for("two sensor ticks", TICKS_TIMEOUT_S, lambda: ticks_at_least(dev, 2))
+    assert {t["status"] for t in ticks} == {"SKIPPED"}, ticks
+    assert {t["skipReason"] for t in ticks} == {NOTHING_TO_DO}
+    assert [r["runId"] for r in dev.runs()] == [r["runId"] for r in cli_runs]
+    assert published_state(data_dir) == before
 
-def _runs(port: int) -> list[dict]:
-    return _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
+    # The supplier's copy job drops the next extract into the inbox (one rename).
+    shutil.move(dev.parked / ARRIVES_LATER, data_dir / "inbox" / ARRIVES_LATER)
 
-
-def _tags(run: dict) -> dict[str, str]:
-    return {t["key"]: t["value"] for t in run["tags"]}
-
-
-def _teldata_on_or_before(data_dir: Path, peildatum: str) -> set[str]:
-    return {
-        d.teldatum.isoformat()
-        for d in read_teldata(data_dir / "reference")
-        if d.teldatum.isoformat() <= peildatum
-    }
-
-
-def _extract_done(port: int, data_dir: Path, peildatum: str):
-    """The runs of one extract once its ingest and all its teldatum runs succeeded."""
-
-    def done():
-        found = _runs(port)
-        failed = [
-            (r["jobName"], r["status"]) for r in found if r["status"] in ("FAILURE", "CANCELED")
-        ]
+    def new_run_finished() -> dict | None:
+        new = [r for r in dev.runs() if r["runId"] not in {c["runId"] for c in cli_runs}]
+        failed = [r for r in new if r["status"] in ("FAILURE", "CANCELED")]
         assert not failed, f"runs failed: {failed}"
-        ingests = [
-            r
-            for r in found
-            if r["jobName"] == "ingest_job" and _tags(r).get("dagster/partition") == peildatum
-        ]
-        teldata = [
-            r
-            for r in found
-            if r["jobName"] == "teldatum_job" and _tags(r).get(PEILDATUM_TAG) == peildatum
-        ]
-        expected = _teldata_on_or_before(data_dir, peildatum)
-        complete = (
-            len(ingests) == 1
-            and {_tags(r)["dagster/partition"] for r in teldata} == expected
-            and all(r["status"] == "SUCCESS" for r in [*ingests, *teldata])
-        )
-        return [*ingests, *teldata] if complete else None
+        done = [r for r in new if r["status"] == "SUCCESS"]
+        return done[0] if done else None
 
-    return done
+    run = dev.wait_for(f"the run of {ARRIVES_LATER}", RUN_TIMEOUT_S, new_run_finished)
+    assert run["jobName"] == "extract_job"
+    assert tags(run)["dagster/partition"] == ARRIVES_LATER
+    assert tags(run)["dagster/sensor_name"] == "inbox_sensor"
+    assert tags(run)["rod/reason"] == "new extract"
+    assert any(run["runId"] in t["runIds"] for t in dev.ticks())
 
+    link, files = published_state(data_dir)
+    assert link != before[0], "published/ switched to a new snapshot"
+    manifest = json.loads((data_dir / "published" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run_id"] == run["runId"]
+    new = [t for t in manifest["teldata"] if t["peildatum"] == ARRIVES_LATER]
+    assert [t["teldatum"] for t in new] == ["2025-02-01"]
+    assert any(path.startswith("dashboard_1b/teldatum=2025-02-01/") for path in files)
 
-def test_sensor_launches_runs_that_publish(dagster_dev):
-    port, data_dir, parked = dagster_dev
-    deadline = time.monotonic() + TIMEOUT_S
-    (first,) = [p.name for p in (data_dir / "inbox").iterdir()]
-
-    # The run status sensor launches one teldatum run per teldatum at once; with the run queue
-    # and the warehouse pool of 1 they take turns and both succeed.
-    first_runs = _wait_for(
-        _extract_done(port, data_dir, first), "the first extract", port, deadline
-    )
-    assert len([r for r in first_runs if r["jobName"] == "teldatum_job"]) >= 2
-
-    # A second extract dropped into the inbox is picked up by the inbox sensor, once.
-    second = sorted(p.name for p in parked.iterdir())[0]
-    shutil.move(str(parked / second), data_dir / "inbox" / second)
-    _wait_for(_extract_done(port, data_dir, second), "the second extract", port, deadline)
-    ingested = [_tags(r)["dagster/partition"] for r in _runs(port) if r["jobName"] == "ingest_job"]
-    assert sorted(ingested) == [first, second], "an extract was processed twice"
-
-    for path, check in (
-        (["charged_enrolments"], "every_special_enrolment_accounted_for"),
-        (["funding_counts"], "ten_laste_equals_charged_rows"),
-        (["inschrijvingen"], "rows_reconcile"),
-        (["tlv"], "rows_reconcile"),
-    ):
-        executions = _graphql(port, CHECKS_QUERY, {"path": path, "check": check})[
-            "assetCheckExecutions"
-        ]
-        assert executions, f"check {check} never ran"
-        assert all(e["evaluation"]["success"] for e in executions), (check, executions)
-
-    published = data_dir / "published"
-    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["peildatum"] == second
-    for teldatum in _teldata_on_or_before(data_dir, second):
-        assert list(
-            (published / "dashboard_1b" / f"teldatum={teldatum}").glob(
-                "samenwerkingsverband=*/*.parquet"
-            )
-        )
-    assert list((published / "stabiliteit").glob("*.parquet"))
+    # The tick after the run finds nothing left: the extract is processed once.
+    seen = len(ticks_at_least(dev, 0) or [])
+    after = dev.wait_for("the next tick", TICKS_TIMEOUT_S, lambda: ticks_at_least(dev, seen + 1))
+    assert (after[0]["status"], after[0]["skipReason"]) == ("SKIPPED", NOTHING_TO_DO)
+    assert len(dev.runs()) == len(cli_runs) + 1
+    assert published_state(data_dir) == (link, files)
