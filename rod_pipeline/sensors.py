@@ -46,7 +46,11 @@ def next_request(
     notes += [f"inbox/{name}: {why}" for name, why in plan.waiting]
     work = plan.next
     if work is None:
-        why = "Nothing to do: every extract in the inbox is processed."
+        why = (
+            "Nothing to start now:"
+            if notes
+            else "Nothing to do: every extract in the inbox is processed."
+        )
         if plan.repair:
             why = "published/ is behind the warehouse: run `rod-pipeline run` to repair it."
         return dg.SkipReason(" ".join([why, *notes]))

@@ -33,6 +33,7 @@ from .conftest import (
 )
 
 NOTHING_TO_DO = "Nothing to do: every extract in the inbox is processed."
+NOTHING_TO_START = "Nothing to start now:"
 IN_FLIGHT = "A run of extract_job is queued or running; the next waits for it."
 RUN_KEY_HASH = r"[0-9a-f]{16}"
 
@@ -185,7 +186,7 @@ def test_unsettled_extract_is_not_requested(
     now = time.time()
     os.utime(fresh.extract_dir(fresh.extracts()[0]) / "tlv.csv", (now, now))
     assert skip_text(evaluate(fresh, instance, settle_seconds=30)) == (
-        f"{NOTHING_TO_DO} inbox/2024-03-15: tlv.csv changed less than 30 s ago "
+        f"{NOTHING_TO_START} inbox/2024-03-15: tlv.csv changed less than 30 s ago "
         "(still being copied?)"
     )
 
@@ -196,7 +197,7 @@ def test_incomplete_extract_is_not_requested(
     arrived = deliver(processed.root, "2025-02-15")
     (arrived / "tlv.csv").unlink()
     assert skip_text(evaluate(processed.folder, instance)) == (
-        f"{NOTHING_TO_DO} inbox/2025-02-15: tlv.csv is not there yet"
+        f"{NOTHING_TO_START} inbox/2025-02-15: tlv.csv is not there yet"
     )
 
 
@@ -205,7 +206,7 @@ def test_misnamed_folder_is_named(
 ):
     (processed.folder.inbox_dir / "maart").mkdir()
     assert skip_text(evaluate(processed.folder, instance)) == (
-        f"{NOTHING_TO_DO} inbox/maart is not an extract: its name is not a date"
+        f"{NOTHING_TO_START} inbox/maart is not an extract: its name is not a date"
     )
 
 
