@@ -83,8 +83,9 @@ def copy_seed_case(data_dir: Path) -> Path:
 
 
 def copy_installation(source: Path, target: Path) -> Path:
-    """The whole data folder, state included: the contract says it moves as one."""
-    shutil.copytree(source, target)
+    """The whole data folder, state included: the contract says it moves as one (published/
+    stays a link to its snapshot)."""
+    shutil.copytree(source, target, symlinks=True)
     return target
 
 
