@@ -43,9 +43,13 @@ class RunOutcome:
 
 def dagster_instance(folder: DataFolder) -> dg.DagsterInstance:
     """DAGSTER_HOME when the operator gave one, else an instance inside the data folder."""
-    home = os.environ.get("DAGSTER_HOME") or str(folder.state_dir / "dagster")
-    Path(home).mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.from_config(home)
+    home = Path(os.environ.get("DAGSTER_HOME") or folder.state_dir / "dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        # Dagster's telemetry would print a line per step into the operator's terminal.
+        config.write_text("telemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def current_plan(folder: DataFolder, requested: date | None = None) -> planner.Plan:

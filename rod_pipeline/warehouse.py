@@ -15,7 +15,6 @@ import duckdb
 
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
-from rod_pipeline.contract.sources import file_sha256
 from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.rulebook.apply import rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
@@ -99,15 +98,32 @@ def holds_extract(con: duckdb.DuckDBPyConnection, peildatum: date) -> bool:
     return bool(held[0])
 
 
-def inputs_unchanged(con: duckdb.DuckDBPyConnection, peildatum: date) -> bool:
-    """Whether every file the extract was ingested from (extract and reference data) is still
-    there with the same sha256."""
-    recorded = con.execute(
-        "SELECT PAD, SHA256 FROM input_files WHERE PEILDATUM = ?", [peildatum]
-    ).fetchall()
-    return bool(recorded) and all(
-        Path(path).is_file() and file_sha256(Path(path)) == sha for path, sha in recorded
+def record_validated(
+    con: duckdb.DuckDBPyConnection, peildatum: date, extract_key: str, reference_key: str
+) -> None:
+    """Which files (by the planner's keys) the extract's validated rows were made from."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS validated_from (PEILDATUM DATE PRIMARY KEY, "
+        "EXTRACT_SLEUTEL VARCHAR NOT NULL, REFERENTIE_SLEUTEL VARCHAR NOT NULL)"
     )
+    con.execute(
+        "INSERT OR REPLACE INTO validated_from VALUES (?, ?, ?)",
+        [peildatum, extract_key, reference_key],
+    )
+
+
+def validated_from_same_files(
+    con: duckdb.DuckDBPyConnection, peildatum: date, extract_key: str, reference_key: str
+) -> bool:
+    """Whether the warehouse holds validated rows of these very extract and reference files
+    (a resumed or repeated run need not read them again)."""
+    if not (holds_extract(con, peildatum) and table_exists(con, "validated_from")):
+        return False
+    found = con.execute(
+        "SELECT EXTRACT_SLEUTEL, REFERENTIE_SLEUTEL FROM validated_from WHERE PEILDATUM = ?",
+        [peildatum],
+    ).fetchall()
+    return found == [(extract_key, reference_key)]
 
 
 def input_reports(con: duckdb.DuckDBPyConnection, peildatum: date) -> dict[str, FileReport]:

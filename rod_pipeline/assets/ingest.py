@@ -71,9 +71,12 @@ def reference_data(
     )
 
 
-def _reusable(con, peildatum) -> bool:
+def _reusable(context, data_folder, con) -> bool:
     """Validated rows of these very files are held already (a resumed or repeated run)."""
-    return wh.holds_extract(con, peildatum) and wh.inputs_unchanged(con, peildatum)
+    work = extract_work(context, data_folder, con)
+    return work is not None and wh.validated_from_same_files(
+        con, work.peildatum, work.extract.key, work.reference_key
+    )
 
 
 @dg.multi_asset(
@@ -106,7 +109,7 @@ def raw_extract(
     peildatum = peildatum_of(context)
     extract_dir = data_folder.folder.extract_dir(peildatum)
     with warehouse.get_connection() as con:
-        if _reusable(con, peildatum):
+        if _reusable(context, data_folder, con):
             reports = wh.input_reports(con, peildatum)
             reused = True
         else:
@@ -154,7 +157,7 @@ def validated_extract(
     peildatum = peildatum_of(context)
     accept = context.run.tags.get(ACCEPT_TAG) or None
     with warehouse.get_connection() as con:
-        if _reusable(con, peildatum):
+        if _reusable(context, data_folder, con):
             files = wh.input_reports(con, peildatum)
             context.log.info("validated rows of these very files are held: reused")
         else:
@@ -164,6 +167,9 @@ def validated_extract(
                 ).files
             except OperatorError as error:
                 raise failure(error) from None
+            work = extract_work(context, data_folder, con)
+            assert work is not None, "reference_data found work"
+            wh.record_validated(con, peildatum, work.extract.key, work.reference_key)
             pruned = wh.prune_extracts(con)
             if pruned:
                 context.log.info(f"dropped the validated rows of {pruned} older extract(s)")

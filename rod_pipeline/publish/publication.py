@@ -25,7 +25,9 @@ REPORT = "rapport"
 
 
 def write_report_into(snapshot_dir: Path) -> None:
-    write_report(snapshot_dir, snapshot_dir / REPORT)
+    """The report of the snapshot's data; none while nothing is published (all withdrawn)."""
+    if any((snapshot_dir / "dashboard_1a").glob("*/*.parquet")):
+        write_report(snapshot_dir, snapshot_dir / REPORT)
 
 
 @dataclass(frozen=True)
