@@ -21,8 +21,8 @@ from rod_pipeline.contract.quarantine import quarantine_path
 from rod_pipeline.contract.reference import REFERENCE_FILES, load_reference
 from rod_pipeline.contract.reports import FileReport, ValidationReport
 from rod_pipeline.contract.rules import RULES
+from rod_pipeline.contract.tables import TABLES, ensure_tables
 from rod_pipeline.contract.validation import validate_extract
-from rod_pipeline.contract.warehouse import TABLES, ensure_tables
 
 __all__ = [
     "EXTRACT_FILES",

@@ -11,7 +11,7 @@ from rod_pipeline import atomic
 from rod_pipeline.contract import models
 from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.contract.sources import inspect, locate, open_raw
-from rod_pipeline.contract.warehouse import ensure_tables
+from rod_pipeline.contract.tables import ensure_tables
 
 EXTRACT_FILES: dict[str, type[models.ContractModel]] = {
     "inschrijvingen": models.Inschrijvingen,

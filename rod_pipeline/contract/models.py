@@ -21,7 +21,7 @@ import pandera.pandas as pa
 import pyarrow
 from pandera.typing import Series
 
-from rod_pipeline.contract import checks  # noqa: F401  (registers the onderwijsnummer check)
+from rod_pipeline.contract import onderwijsnummer  # noqa: F401  (registers its check)
 from rod_pipeline.contract.rules import REQUIRED
 
 Text = Annotated[pd.ArrowDtype, pyarrow.string()]

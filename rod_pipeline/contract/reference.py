@@ -10,13 +10,13 @@ import duckdb
 
 from rod_pipeline import atomic
 from rod_pipeline.contract import models
-from rod_pipeline.contract.checking import check_file, checked_table, failures_table
 from rod_pipeline.contract.errors import ContractError
 from rod_pipeline.contract.extract import record_input_file
 from rod_pipeline.contract.reports import FileReport
+from rod_pipeline.contract.rule_failures import check_file, checked_table, failures_table
 from rod_pipeline.contract.sources import inspect, locate, open_raw
 from rod_pipeline.contract.sql import normalised_postcode
-from rod_pipeline.contract.warehouse import ensure_tables, replace_rows
+from rod_pipeline.contract.tables import ensure_tables, replace_rows
 
 # In load order: the partnerships first, the others are checked against them.
 REFERENCE_FILES: dict[str, type[models.ContractModel]] = {

@@ -14,15 +14,15 @@ import duckdb
 import pyarrow
 
 from rod_pipeline import atomic
-from rod_pipeline.contract.checking import check_file, checked_table, failures_table
 from rod_pipeline.contract.extract import EXTRACT_FILES
 from rod_pipeline.contract.gates import ExtractGateError, failed_gates, record_acceptance
 from rod_pipeline.contract.models import file_columns
 from rod_pipeline.contract.quarantine import PendingFile, write_quarantine_file
 from rod_pipeline.contract.reports import FileReport, ValidationReport
+from rod_pipeline.contract.rule_failures import check_file, checked_table, failures_table
 from rod_pipeline.contract.rules import RULES
 from rod_pipeline.contract.sql import literal, normalised_postcode
-from rod_pipeline.contract.warehouse import ensure_tables, replace_rows, row_order
+from rod_pipeline.contract.tables import ensure_tables, replace_rows, row_order
 
 # Typed columns of validated_<name>: dates come parsed, postcodes normalised.
 _VALIDATED_COLUMNS: dict[str, str] = {

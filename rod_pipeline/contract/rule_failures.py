@@ -23,7 +23,7 @@ import pyarrow
 from rod_pipeline.contract import lines, models
 from rod_pipeline.contract.sources import raw_view, shifts_table
 from rod_pipeline.contract.sql import literal, plausible_date, read_date, trimmed
-from rod_pipeline.contract.warehouse import row_order
+from rod_pipeline.contract.tables import row_order
 
 # Rows per frame handed to Pandera: a few hundred MB of frame and check results at most.
 _BATCH_ROWS = 500_000
