@@ -55,7 +55,7 @@ def failure(error: OperatorError) -> dg.Failure:
     the CLI takes its exit code from the metadata."""
     description = error.message + (f"\nWhat to do: {error.hint}" if error.hint else "")
     return dg.Failure(
-        description=description, metadata={"exit_code": error.exit_code}, allow_retries=False
+        description=description, metadata={"exit_code": int(error.exit_code)}, allow_retries=False
     )
 
 

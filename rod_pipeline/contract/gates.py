@@ -172,8 +172,8 @@ def accepted_gates(con: duckdb.DuckDBPyConnection, peildatum: date) -> list[dict
     """The gates accepted for the extract of `peildatum`, for the manifest."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'extract_acceptances'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()  # read to the end: DuckDB 2 wants a result finished before the next query
+    if not exists[0][0]:
         return []
     rows = con.execute(
         "SELECT BESTAND, POORT, DETAIL, REDEN, GEACCEPTEERD_OP FROM extract_acceptances "
