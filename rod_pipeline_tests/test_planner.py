@@ -21,9 +21,9 @@ from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.commit import ExtractKeys, commit_extract
 from rod_pipeline.publish.rollback import reopen, rollback
 from rod_pipeline.publish.stage import Mode
+from rod_pipeline_tests.publish.examples import FIRST_OUTPUT, SECOND_OUTPUT
 from rod_pipeline_tests.publish.publishing import publish, stage
 from rod_pipeline_tests.publish.tables import DATES, Output, T
-from rod_pipeline_tests.publish.test_mutations import FIRST_OUTPUT, SECOND_OUTPUT
 
 P1, P2, P3 = date(2025, 2, 10), date(2025, 3, 10), date(2025, 4, 20)  # P3: T is DEFINITIEF
 

@@ -89,3 +89,7 @@ def replace_file(path: Path, table: pyarrow.Table) -> None:
     temp = path.with_name(f".{path.name}.changed.tmp")
     pq.write_table(table, temp)
     os.replace(temp, path)
+
+
+# The `duckdb` command (1.x, from the dev extra) that BI users run.
+DUCKDB_CLI = shutil.which("duckdb", path=str(VENV_BIN)) or shutil.which("duckdb")

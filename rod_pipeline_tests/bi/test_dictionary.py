@@ -20,8 +20,7 @@ from rod_pipeline.publish.dictionary import (
     render_datasets_md,
     write_datasets_md,
 )
-from rod_pipeline_tests.bi.folders import VENV_BIN, catalog_of, query, snapshot_of
-from rod_pipeline_tests.bi.test_duckdb_versions import DUCKDB_CLI
+from rod_pipeline_tests.bi.folders import DUCKDB_CLI, VENV_BIN, catalog_of, query, snapshot_of
 
 # One worker builds the session's installation (pytest -n --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("bi")

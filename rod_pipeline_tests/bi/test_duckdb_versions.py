@@ -4,7 +4,6 @@ command of the duckdb-cli package, in the dev extra) and 1.1 (in a throw-away ve
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,12 +11,16 @@ import pytest
 
 from rod_pipeline.publish import datasets
 from rod_pipeline.publish.catalog import CATALOG
-from rod_pipeline_tests.bi.folders import VENV_BIN, catalog_of, rows_in_files, snapshot_of
+from rod_pipeline_tests.bi.folders import (
+    DUCKDB_CLI,
+    catalog_of,
+    rows_in_files,
+    snapshot_of,
+)
 
 # One worker builds the session's installation (pytest -n --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("bi")
 
-DUCKDB_CLI = shutil.which("duckdb", path=str(VENV_BIN)) or shutil.which("duckdb")
 # Cached across runs: creating it downloads DuckDB 1.1 once.
 DUCKDB_11_VENV = Path("/tmp/rod-duckdb11")
 DUCKDB_11 = "1.1.3"

@@ -13,8 +13,7 @@ import pytest
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.resources import DataFolderResource
-
-from .conftest import Processed, cli_instance
+from rod_pipeline_tests.dagster.helpers import Processed, cli_instance
 
 ASSETS = {
     "reference_data",

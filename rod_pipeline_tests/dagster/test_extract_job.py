@@ -16,8 +16,14 @@ from rod_pipeline.definitions import build_definitions
 from rod_pipeline.jobs import EXECUTOR
 from rod_pipeline.partitions import extract_partitions, register_extract
 from rod_pipeline.publish import history
-
-from .conftest import SENSOR, Processed, deliver, only_request, published_state, settle
+from rod_pipeline_tests.dagster.helpers import (
+    SENSOR,
+    Processed,
+    deliver,
+    only_request,
+    published_state,
+    settle,
+)
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 PUBLISHED_ASSETS = {

@@ -20,8 +20,7 @@ from dagster._core.remote_origin import (
 
 from rod_pipeline import cli, folder_lock
 from rod_pipeline.datafolder import DataFolder
-
-from .conftest import (
+from rod_pipeline_tests.dagster.helpers import (
     Evaluator,
     Processed,
     deliver,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rod_pipeline_tests.e2e.conftest import (
+from rod_pipeline_tests.e2e.helpers import (
     SEED_PEILDATUM,
     CliResult,
     cli,

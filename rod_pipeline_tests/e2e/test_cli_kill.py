@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from rod_pipeline.publish import datasets
-from rod_pipeline_tests.e2e.conftest import (
+from rod_pipeline_tests.e2e.helpers import (
     PROJECT,
     CliResult,
     cli_command,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rod_pipeline.publish import datasets
-from rod_pipeline_tests.e2e.conftest import (
+from rod_pipeline_tests.e2e.helpers import (
     PROJECT,
     SEED_PEILDATUM,
     CliResult,

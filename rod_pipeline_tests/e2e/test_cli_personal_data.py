@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rod_pipeline_tests.e2e.conftest import (
+from rod_pipeline_tests.e2e.helpers import (
     CliResult,
     key_value_metadata,
     published,

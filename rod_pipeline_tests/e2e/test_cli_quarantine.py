@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from rod_pipeline_tests.e2e.conftest import CliResult, published, read_semicolon_csv
+from rod_pipeline_tests.e2e.helpers import CliResult, published, read_semicolon_csv
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from rod_pipeline.publish import datasets
-from rod_pipeline_tests.e2e.conftest import (
+from rod_pipeline_tests.e2e.helpers import (
     SEED_PEILDATUM,
     CliResult,
     assert_read_back_agrees,

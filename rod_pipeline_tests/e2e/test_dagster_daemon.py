@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from rod_pipeline.synthetic import generate
-from rod_pipeline_tests.e2e.conftest import PROJECT, cli_env, cli_ok, file_digests
+from rod_pipeline_tests.e2e.helpers import PROJECT, cli_env, cli_ok, file_digests
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("dagster_dev")]
 

@@ -17,10 +17,7 @@ from rod_pipeline.publish.errors import (
     StaleStagingError,
 )
 from rod_pipeline.publish.rollback import rollback
-from rod_pipeline_tests.publish.publishing import keys, publish, stage
-from rod_pipeline_tests.publish.reading import read_all_ways
-from rod_pipeline_tests.publish.tables import DATES, output
-from rod_pipeline_tests.publish.test_mutations import (
+from rod_pipeline_tests.publish.examples import (
     FIRST,
     FIRST_COUNTS,
     FIRST_OUTPUT,
@@ -29,6 +26,9 @@ from rod_pipeline_tests.publish.test_mutations import (
     P3,
     SECOND_OUTPUT,
 )
+from rod_pipeline_tests.publish.publishing import keys, publish, stage
+from rod_pipeline_tests.publish.reading import read_all_ways
+from rod_pipeline_tests.publish.tables import DATES, output
 
 
 def _parquet_bytes(snapshot_dir: Path) -> dict[str, bytes]:

@@ -14,10 +14,10 @@ from rod_pipeline.publish import history
 from rod_pipeline.publish.errors import NotFinalError
 from rod_pipeline.publish.rollback import reopen
 from rod_pipeline.publish.stage import Mode
+from rod_pipeline_tests.publish.examples import FIRST_OUTPUT, P1, SECOND_OUTPUT
 from rod_pipeline_tests.publish.publishing import publish
 from rod_pipeline_tests.publish.reading import read_all_ways
 from rod_pipeline_tests.publish.tables import DATES, T
-from rod_pipeline_tests.publish.test_mutations import FIRST_OUTPUT, P1, SECOND_OUTPUT
 
 DEFINITIEF = DATES.einde_bezwaartermijn  # 2025-04-14: the first DEFINITIEF peildatum
 LATER = date(2025, 5, 1)

@@ -17,10 +17,10 @@ import pytest
 
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.commit import commit_extract
+from rod_pipeline_tests.publish.examples import FIRST_OUTPUT, P1, P2, SECOND_OUTPUT
 from rod_pipeline_tests.publish.publishing import keys, publish, stage
 from rod_pipeline_tests.publish.reading import published_state
 from rod_pipeline_tests.publish.tables import DATES
-from rod_pipeline_tests.publish.test_mutations import FIRST_OUTPUT, P1, P2, SECOND_OUTPUT
 
 PROJECT = Path(__file__).resolve().parents[2]
 # Kills at these fractions of an uninterrupted build, and at the two riskiest points.

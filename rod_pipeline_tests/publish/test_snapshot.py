@@ -15,10 +15,7 @@ from rod_pipeline.publish import datasets as ds
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.commit import commit_extract
 from rod_pipeline.rulebook.calendar import StabilityDates
-from rod_pipeline_tests.publish.publishing import keys, publish, stage
-from rod_pipeline_tests.publish.reading import published_state, read_all_ways
-from rod_pipeline_tests.publish.tables import DATES, output
-from rod_pipeline_tests.publish.test_mutations import (
+from rod_pipeline_tests.publish.examples import (
     FIRST,
     FIRST_COUNTS,
     FIRST_OUTPUT,
@@ -27,6 +24,9 @@ from rod_pipeline_tests.publish.test_mutations import (
     P3,
     SECOND_OUTPUT,
 )
+from rod_pipeline_tests.publish.publishing import keys, publish, stage
+from rod_pipeline_tests.publish.reading import published_state, read_all_ways
+from rod_pipeline_tests.publish.tables import DATES, output
 
 T2 = date(2024, 10, 1)
 DATES_2 = StabilityDates.for_teldatum(T2)

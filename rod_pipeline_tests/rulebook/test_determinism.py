@@ -14,6 +14,10 @@ from rod_pipeline.rulebook import (
     NIET_TOEGEREKEND_SCHEMA,
     apply_rulebook,
 )
+from rod_pipeline.rulebook.apply import rulebook_queries
+from rod_pipeline.rulebook.charge import SELECT_CHARGED
+from rod_pipeline.rulebook.counts import SELECT_COUNTS
+from rod_pipeline.rulebook.eligibility import SELECT_NIET_TOEGEREKEND
 from rod_pipeline_tests.rulebook.national_scale import create_national_relations
 from rod_pipeline_tests.rulebook.relations import DAY, DEADLINE, Row, T, create_relations
 
@@ -65,12 +69,24 @@ def _mixed_result(shuffle_seed):
     return apply_rulebook(con, T, DEADLINE)
 
 
-def test_outputs_have_the_published_columns_and_types():
-    result = _mixed_result(None)
-    assert result.charged.schema == CHARGED_SCHEMA
-    assert result.niet_toegerekend.schema == NIET_TOEGEREKEND_SCHEMA
-    assert result.counts.schema == COUNTS_SCHEMA
-    assert result.counts["AANTAL"].type == pa.int64()
+def test_rulebook_sql_yields_the_published_columns_and_types_before_any_cast():
+    """The rulebook's own queries (not the casts that fix the schema afterwards) give the
+    published columns in order with their types, so a cast can never hide a missing or
+    mistyped column."""
+    con = duckdb.connect()
+    create_relations(con, MIXED_ENROLMENTS, MIXED_TLVS, shuffle_seed=None)
+    duckdb_types = {pa.string(): "VARCHAR", pa.date32(): "DATE", pa.int64(): "BIGINT"}
+    raw = {
+        "charged": (SELECT_CHARGED, CHARGED_SCHEMA, {}),
+        "niet_toegerekend": (SELECT_NIET_TOEGEREKEND, NIET_TOEGEREKEND_SCHEMA, {"teldatum": T}),
+        "counts": (SELECT_COUNTS, COUNTS_SCHEMA, {"teldatum": T, "registratiedeadline": DEADLINE}),
+    }
+    with rulebook_queries(con, T, DEADLINE):
+        for name, (sql, schema, params) in raw.items():
+            relation = con.sql(sql, params=params)
+            described = list(zip(relation.columns, map(str, relation.types), strict=True))
+            expected = [(f.name, duckdb_types[f.type]) for f in schema]
+            assert described == expected, name
 
 
 def test_charged_rows_are_sorted_by_partnership_and_id():

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from rod_pipeline.synthetic import GenerateSummary, generate
@@ -19,7 +17,3 @@ def small(tmp_path_factory) -> GenerateSummary:
 def tiny_many_mistakes(tmp_path_factory) -> GenerateSummary:
     """Enough mistakes at tiny scale for every kind to occur."""
     return generate(tmp_path_factory.mktemp("mistakes"), scale="tiny", seed=5, error_rate=0.1)
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.*"))}

@@ -110,3 +110,8 @@ WHERE NOT regexp_full_match(COALESCE(TLV_NUMMER, ''), '(PO|VO)[0-9]{4}-[0-9]{4}-
 def expected_broken_rows(made: dict[str, int]) -> int:
     """A duplicated INSCHRIJVING_ID breaks the row it was copied into and the original."""
     return sum(made.values()) + made.get("duplicate_id", 0)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every generated file's bytes, by path relative to the folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.*"))}

@@ -1,7 +1,7 @@
 import pytest
 
 from rod_pipeline.synthetic import generate
-from rod_pipeline_tests.synthetic.conftest import files_of
+from rod_pipeline_tests.synthetic.installation import files_of
 
 
 def test_same_seed_writes_the_same_bytes(tmp_path, tiny):
