@@ -2,11 +2,13 @@
 
 A model declares two kinds of columns:
 - the file's own columns (text as read, trimmed; empty = null), with at most one value rule each
-  (`metadata["regel"]`), and `nullable=False` for a required field (rule VERPLICHT);
+  (`metadata["regel"]`: the Pandera check's rule), and `nullable=False` for a required field
+  (rule VERPLICHT);
 - rule columns named `KOLOM__REGEL_CODE`, for rules that need another column, the reference data
-  or the whole file. DuckDB evaluates their SQL (`metadata["sql"]`) in one pass over the file:
-  true = the rule holds, null = it does not apply. They must hold (`rule_holds`); the contract
-  layer reads a false one as a failure in SQL, where Pandera would add nothing.
+  or the whole file, with their SQL (`metadata["sql"]`): true = the rule holds, null = it does
+  not apply. They must hold (`rule_holds`).
+DuckDB checks a file against all of them in one pass (predicates.py translates the Pandera
+checks to SQL), so a rule is declared here and nowhere else.
 
 The SQL sees the trimmed file columns, `parsed_<COLUMN>` (DATE) for every date column, the whole
 file as `file_rows` and the query parameter `$peildatum`.
@@ -22,7 +24,7 @@ import pyarrow
 from pandera.typing import Series
 
 from rod_pipeline.contract import onderwijsnummer  # noqa: F401  (registers its check)
-from rod_pipeline.contract.rules import REQUIRED
+from rod_pipeline.contract.predicates import str_matches_sql
 
 Text = Annotated[pd.ArrowDtype, pyarrow.string()]
 Holds = Annotated[pd.ArrowDtype, pyarrow.bool_()]
@@ -89,8 +91,10 @@ def unique_rule(kolom: str, *key: str) -> Any:
 
 
 def matches(column: str, pattern: str) -> str:
-    """SQL: `column` has the format; a rule that needs a well-formed value applies only then."""
-    return f"regexp_full_match({column}, '{pattern}')"
+    """SQL: `column` has the format; a rule that needs a well-formed value applies only then.
+
+    The same predicate as the format rule's, so DuckDB can evaluate it once for both."""
+    return str_matches_sql(column, pattern)
 
 
 def known_swv_rule(kolom: str) -> Any:
@@ -428,24 +432,3 @@ def rule_sql(model: type[ContractModel]) -> dict[str, str]:
     return {
         name: col.metadata["sql"] for name, col in _columns(model).items() if "sql" in col.metadata
     }
-
-
-def value_schema(model: type[ContractModel]) -> pa.DataFrameSchema:
-    """The part of the model Pandera validates: file columns with a value rule or required."""
-    schema = model.to_schema()
-    unchecked = [
-        name
-        for name, col in schema.columns.items()
-        if "sql" in col.metadata or (col.nullable and not col.checks)
-    ]
-    return schema.remove_columns(unchecked)
-
-
-def rule_of(model: type[ContractModel], column_name: str, check: str) -> tuple[str, str]:
-    """(KOLOM, REGEL_CODE) for a Pandera failure of `check` on `column_name`."""
-    metadata = _columns(model)[column_name].metadata
-    if "sql" in metadata:
-        return metadata["kolom"], metadata["regel"]
-    if check == "not_nullable":
-        return column_name, REQUIRED
-    return column_name, metadata["regel"]
