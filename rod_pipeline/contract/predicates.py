@@ -92,31 +92,26 @@ _CHECKS: dict[str, Callable[..., str]] = {
 }
 
 
-def check_sql(check: pa.Check, column: str) -> str:
-    """The predicate of Pandera `check` on `column`."""
+def _check_sql(check: pa.Check, column: str) -> str:
     translate = _CHECKS.get(check.name or "")
     if translate is None or not check.ignore_na or check.groupby is not None:
         raise UntranslatableRule(f"check {check.name} (ignore_na={check.ignore_na})")
     return translate(column, **(check.statistics or {}))
 
 
-@cache
 def rules(model: type[pa.DataFrameModel]) -> tuple[Rule, ...]:
-    """Every rule of `model`: the file columns' rules first, in the model's order."""
-    columns = model.to_schema().columns
-    try:
-        file_rules = [
-            rule
-            for name, column in columns.items()
-            if "sql" not in column.metadata
-            for rule in _file_column_rules(name, column)
-        ]
-        rule_columns = [
-            _rule_column(column) for column in columns.values() if "sql" in column.metadata
-        ]
-    except UntranslatableRule as error:
-        raise UntranslatableRule(f"{model.__name__}: {error}") from None
-    return (*file_rules, *rule_columns)
+    """Every rule of `model`: the value rules, then the rule columns'."""
+    return (*value_rules(model), *_rule_columns(model))
+
+
+@cache
+def value_rules(model: type[pa.DataFrameModel]) -> tuple[Rule, ...]:
+    """The rules on the file columns' own values (VERPLICHT and their checks), in model order."""
+    found: list[Rule] = []
+    for name, column in model.to_schema().columns.items():
+        if "sql" not in column.metadata:
+            found += _file_column_rules(model, name, column)
+    return tuple(found)
 
 
 def column_types(model: type[pa.DataFrameModel]) -> dict[str, str]:
@@ -131,20 +126,30 @@ def column_types(model: type[pa.DataFrameModel]) -> dict[str, str]:
     return types
 
 
-def _file_column_rules(name: str, column: pa.Column) -> list[Rule]:
+def _file_column_rules(model: type[pa.DataFrameModel], name: str, column: pa.Column) -> list[Rule]:
+    where = f"{model.__name__}.{name}"
     if column.unique or column.regex:
-        raise UntranslatableRule(f"{name}: unique or regex column")
+        raise UntranslatableRule(f"{where}: a unique or regex column")
+    if column.checks and not column.metadata.get("regel"):
+        raise UntranslatableRule(f"{where}: a check without its rule (metadata regel)")
     found = [] if column.nullable else [Rule(name, REQUIRED, f"{name} IS NOT NULL")]
     for check in column.checks:
-        if not column.metadata.get("regel"):
-            raise UntranslatableRule(f"{name}: a check without its rule (metadata regel)")
-        found.append(Rule(name, column.metadata["regel"], check_sql(check, name)))
+        try:
+            found.append(Rule(name, column.metadata["regel"], _check_sql(check, name)))
+        except UntranslatableRule as error:
+            raise UntranslatableRule(f"{where}: {error}") from None
     return found
 
 
-def _rule_column(column: pa.Column) -> Rule:
+@cache
+def _rule_columns(model: type[pa.DataFrameModel]) -> tuple[Rule, ...]:
     """A rule column's SQL is its rule: ContractModel's only check on it is that it holds."""
-    if [check.name for check in column.checks] != ["rule_holds"]:
-        raise UntranslatableRule(f"{column.name}: checks on a rule column")
-    metadata = column.metadata
-    return Rule(metadata["kolom"], metadata["regel"], metadata["sql"])
+    found = []
+    for name, column in model.to_schema().columns.items():
+        if "sql" not in column.metadata:
+            continue
+        if [check.name for check in column.checks] != ["rule_holds"]:
+            raise UntranslatableRule(f"{model.__name__}.{name}: checks on a rule column")
+        metadata = column.metadata
+        found.append(Rule(metadata["kolom"], metadata["regel"], metadata["sql"]))
+    return tuple(found)
