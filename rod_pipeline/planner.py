@@ -323,6 +323,7 @@ def teldatum_modes(
     """Per teldatum on or before the extract: publish it, or (final, S8) only compare it. A
     teldatum withdrawn at this extract with these files is left out unless asked for."""
     work = []
+    publications = history.all_publications(con)
     for dates in calendar:
         teldatum = dates.teldatum
         if teldatum > peildatum:
@@ -339,10 +340,12 @@ def teldatum_modes(
             p.peildatum == peildatum
             and p.ingetrokken_op is not None
             and p.extract_sleutel == extract_key
-            for p in history.all_publications(con)
+            for p in publications
             if p.teldatum == teldatum
         )
-        current_here = _current_at(con, teldatum, peildatum)
+        current_here = any(
+            p.teldatum == teldatum and p.peildatum == peildatum and p.current for p in publications
+        )
         if withdrawn_here and not current_here and not republish_withdrawn:
             continue
         work.append(TeldatumWork(dates, Mode.PUBLISH))

@@ -200,9 +200,18 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The version of the history's tables; None on a warehouse that never published, 1 for one
     made before the version was recorded."""
-    if not table_exists(con, HISTORY, "publications"):
+    # One look at the catalog: this is asked before every query on the history.
+    found = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
+            "AND table_name IN ('publications', 'schema_version')",
+            [HISTORY],
+        ).fetchall()
+    }
+    if "publications" not in found:
         return None
-    if not table_exists(con, HISTORY, "schema_version"):
+    if "schema_version" not in found:
         return 1
     return int(query_value(con, f"SELECT max(VERSION) FROM {SCHEMA_VERSION}"))
 
