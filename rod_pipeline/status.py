@@ -166,6 +166,8 @@ def _teldatum_block(
         )
     if changes is not None and changes[0] == latest["PEILDATUM"]:
         lines.append(f"  changes in the latest publication: {changes[1].words()}")
+    else:
+        lines.append("  changes in the latest publication: none")
     if latest.get("HEROPEND_REDEN"):
         lines.append(f"  reopened: {latest['HEROPEND_REDEN']}")
     if afwijkingen is not None:
