@@ -18,6 +18,7 @@ from rod_pipeline.errors import (
     without_personal_data,
     write_error_log,
 )
+from rod_pipeline.warehouse import damage_error
 
 
 def _date(text: str) -> date:
@@ -144,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _failed(folder: DataFolder, exc: Exception) -> int:
     """At most four lines on stderr: what went wrong, what to do, where the trace is."""
-    known = exc if isinstance(exc, OperatorError) else no_space_error(exc)
+    known = (
+        exc
+        if isinstance(exc, OperatorError)
+        else no_space_error(exc) or damage_error(exc, folder.warehouse_path)
+    )
     if known is None:
         first = (str(exc).strip().splitlines() or [""])[0]
         lines = [f"internal error: {type(exc).__name__}: {first}"]
@@ -239,13 +244,19 @@ def _run(folder: DataFolder, peildatum: date | None, accept: str | None) -> int:
 
 def _status(folder: DataFolder) -> int:
     from rod_pipeline.status import render_status
+    from rod_pipeline.warehouse import DamagedWarehouseError
 
     where = f"give the data folder with --data-dir or ${ENV_VAR}"
     if not folder.root.is_dir():
         raise UsageError(f"{folder.root} does not exist", hint=where)
     if not folder.reference_dir.is_dir():
         raise UsageError(f"{folder.root} is not a data folder (it has no reference/)", hint=where)
-    print(render_status(folder))
+    try:
+        print(render_status(folder))
+    except DamagedWarehouseError:
+        # published/ is what readers see, whatever became of the warehouse: show it, then fail.
+        print(render_status(folder, include_plan=False))
+        raise
     return 0
 
 

@@ -16,6 +16,7 @@ from rod_pipeline import folder_lock, planner
 from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
+from rod_pipeline.errors import ExitCode
 from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.catalog import catalog_points_elsewhere
@@ -82,7 +83,11 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> tuple[list[str], int]
             error = data.error
             while error.cause is not None:
                 error = error.cause
-            messages.append(error.message.strip().splitlines()[-1])
+            message = error.message.strip().splitlines()[-1]
+            if any(sign in message.lower() for sign in wh.DAMAGE_SIGNS):
+                exit_code = ExitCode.DAMAGED_WAREHOUSE
+                message += " (the warehouse is damaged: rod-pipeline rebuild --data-dir DIR)"
+            messages.append(message)
     return messages or ["the run failed (see the Dagster event log)"], exit_code
 
 
@@ -113,7 +118,11 @@ def _run_pending(
     echo: Echo,
 ) -> RunOutcome:
     outcome = RunOutcome(published_before=_snapshot_name(folder))
-    if snapshot.current_snapshot(folder.root) and catalog_points_elsewhere(folder.published_dir):
+    if (
+        snapshot.current_snapshot(folder.root)
+        and catalog_points_elsewhere(folder.published_dir)
+        and _has_history(folder)
+    ):
         _repair(folder, echo, "the data folder was copied or moved: its catalog read elsewhere")
     defs = build_definitions(folder)
     job = defs.resolve_job_def("extract_job")
@@ -173,6 +182,14 @@ def _run_pending(
             break
     outcome.published_after = _snapshot_name(folder)
     return outcome
+
+
+def _has_history(folder: DataFolder) -> bool:
+    """Whether the warehouse has publications to show (not one being rebuilt from scratch)."""
+    if not folder.warehouse_path.exists():
+        return False
+    with wh.connect(folder.warehouse_path, read_only=True) as con:
+        return history.has_history(con)
 
 
 def _repair(folder: DataFolder, echo: Echo, why: str) -> None:

@@ -61,14 +61,18 @@ def _changes(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[date, tup
 
 
 def _waiting_lines(folder: DataFolder) -> list[str]:
-    """What the planner would do next; nothing when a writer holds the warehouse now."""
+    """What the planner would do next; nothing when a writer holds the warehouse now. A damaged
+    warehouse is raised (after published/ has been shown: it is still what readers see)."""
     try:
         if folder.warehouse_path.exists():
             with wh.connect(folder.warehouse_path, read_only=True) as con:
                 plan = planner.plan(folder, con)
         else:
             plan = planner.plan(folder, None)
-    except duckdb.IOException:
+    except duckdb.IOException as error:
+        damaged = wh.damage_error(error, folder.warehouse_path)
+        if damaged is not None:
+            raise damaged from error
         return ["(a run is writing now: what waits in the inbox is not shown)"]
     lines = [f"inbox/{name} is not an extract: its name is not a date" for name in plan.misnamed]
     lines += [f"inbox/{name} waits: {why}" for name, why in plan.waiting]
@@ -78,10 +82,10 @@ def _waiting_lines(folder: DataFolder) -> list[str]:
     return lines
 
 
-def render_status(folder: DataFolder, today: date | None = None) -> str:
+def render_status(folder: DataFolder, today: date | None = None, include_plan: bool = True) -> str:
     today = today or date.today()
     published = folder.published_dir
-    waiting = _waiting_lines(folder)
+    waiting = _waiting_lines(folder) if include_plan else []
     history_files = _files(published, datasets.STABILITEIT)
     if not history_files:
         return "\n".join(

@@ -42,6 +42,18 @@ class DamagedWarehouseError(OperatorError):
     exit_code = ExitCode.DAMAGED_WAREHOUSE
 
 
+# What DuckDB says of a file it cannot read as a database (truncated, overwritten, garbled).
+DAMAGE_SIGNS = ("could not read enough bytes", "checksum", "corrupt", "not a valid duckdb", "magic")
+
+
+def damage_error(error: BaseException, path: Path) -> DamagedWarehouseError | None:
+    """The operator's error for a warehouse that turned out damaged while it was read."""
+    text = str(error).lower()
+    if isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGE_SIGNS):
+        return _damaged(path, error)
+    return None
+
+
 def connect(path: Path, read_only: bool = False, **config: Any) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a file DuckDB cannot read becomes an error saying how to recover.
     A lock held by another process is raised as it is (callers wait for it)."""

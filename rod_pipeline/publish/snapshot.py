@@ -235,6 +235,7 @@ def build_snapshot(
     """Build a complete snapshot of the warehouse's current publications and switch published/
     to it. Returns the new snapshot folder."""
     root = root.resolve()
+    history.ensure_tables(con)
     atomic.make_dirs(snapshots_dir(root))
     remove_unfinished(root)
     previous = current_snapshot(root)
