@@ -9,7 +9,7 @@ import dagster as dg
 
 from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.publish import history
-from rod_pipeline.resources import WAREHOUSE_POOL, Warehouse
+from rod_pipeline.resources import WAREHOUSE_POOL, WarehouseResource
 from rod_pipeline.warehouse import one_row, table_exists
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -18,7 +18,7 @@ QUARANTINE_WARN_RATE = 0.02
 _SPECIAL = "('SBO', 'SO', 'VSO')"
 
 
-def _file_reconciles(warehouse: Warehouse, peildatum: date, bestand: str, table: str):
+def _file_reconciles(warehouse: WarehouseResource, peildatum: date, bestand: str, table: str):
     with warehouse.get_connection() as con:
         found = con.execute(
             f"""SELECT f.RIJEN_GELEZEN, f.RIJEN_GEACCEPTEERD, f.RIJEN_GEQUARANTAINEERD,
@@ -55,7 +55,9 @@ def _reconciliation_check(asset: str, bestand: str, table: str) -> dg.AssetCheck
         description=f"Every row of {bestand} is accepted or quarantined, none lost or doubled. "
         "If it fails, nothing is derived from this extract: report it as a pipeline bug.",
     )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    def check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
         peildatum = date.fromisoformat(context.partition_key)
         passed, metadata = _file_reconciles(warehouse, peildatum, bestand, table)
         return dg.AssetCheckResult(passed=passed, severity=ERROR, metadata=metadata)
@@ -72,7 +74,9 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
         description=f"Warns when more than {QUARANTINE_WARN_RATE:.0%} of {bestand} is "
         "quarantined: look at the counts per rule and ask the supplier about the extract.",
     )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    def check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
         peildatum = date.fromisoformat(context.partition_key)
         with warehouse.get_connection() as con:
             read_row = con.execute(
@@ -111,7 +115,7 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
     "teldatum and partnership. If it fails nothing is published: report it as a pipeline bug.",
 )
 def ten_laste_equals_charged_rows(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
@@ -150,7 +154,7 @@ def ten_laste_equals_charged_rows(
     "charged with a reason. If it fails nothing is published: report it as a pipeline bug.",
 )
 def every_special_enrolment_accounted_for(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
@@ -200,7 +204,7 @@ def every_special_enrolment_accounted_for(
     "missing partnership to the reference data and run again.",
 )
 def charged_partnerships_known(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:
@@ -232,7 +236,7 @@ def charged_partnerships_known(
     "concerned (mutaties, BEKOSTIGINGSRELEVANT) and check whether an objection explains it.",
 )
 def no_late_mutation(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     peildatum = date.fromisoformat(context.partition_key)
     with warehouse.get_connection() as con:

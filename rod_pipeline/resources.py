@@ -44,7 +44,7 @@ class WriterLockResource(dg.ConfigurableResource):
             yield self
 
 
-class Warehouse(DuckDBResource):
+class WarehouseResource(DuckDBResource):
     """The embedded DuckDB warehouse file in the data folder's state/.
 
     Connections are short and a locked file is waited for; the connection is closed even when
@@ -71,9 +71,11 @@ class Warehouse(DuckDBResource):
             conn.close()
 
 
-def warehouse_of(folder: DataFolder) -> Warehouse:
+def warehouse_of(folder: DataFolder) -> WarehouseResource:
     # DuckDB spills to disk beyond this, which keeps a national run within its memory budget.
-    return Warehouse(database=str(folder.warehouse_path), connection_config={"memory_limit": "1GB"})
+    return WarehouseResource(
+        database=str(folder.warehouse_path), connection_config={"memory_limit": "1GB"}
+    )
 
 
 def build_resources(folder: DataFolder, settle_seconds: float = 0.0) -> dict[str, object]:

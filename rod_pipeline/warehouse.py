@@ -1,8 +1,9 @@
-"""Warehouse glue between the layers: which extract a derivation reads, where its results wait.
+"""The warehouse: the one DuckDB file in DIR/state/ (WarehouseResource is its Dagster face).
 
-The contract layer writes validated_* and ref_* tables keyed by PEILDATUM; the rulebook reads
-plain relations (inschrijvingen, tlv, ...), so a derivation first points temporary views at one
-extract. Rulebook results wait in rb_* tables until publish takes them.
+Opening it (a damaged file says how to recover), and the glue between the layers: the contract
+layer writes validated_* and ref_* tables keyed by PEILDATUM; the rulebook reads plain relations
+(inschrijvingen, tlv, ...), so a derivation first points temporary views at one extract; its
+results wait in rb_* tables until publishing stages them; publish/history.py keeps the rest.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Warehouse glue: retention of validated extracts and the guard on a pruned one."""
+"""WarehouseResource glue: retention of validated extracts and the guard on a pruned one."""
 
 from datetime import date
 

@@ -14,7 +14,7 @@ from rod_pipeline.partitions import ACCEPT_TAG, extract_partitions
 from rod_pipeline.resources import (
     WAREHOUSE_POOL,
     DataFolderResource,
-    Warehouse,
+    WarehouseResource,
     WriterLockResource,
 )
 
@@ -46,7 +46,7 @@ def file_metadata(report: contract.FileReport) -> dict[str, Any]:
 def reference_data(
     context: dg.AssetExecutionContext,
     data_folder: DataFolderResource,
-    warehouse: Warehouse,
+    warehouse: WarehouseResource,
     writer_lock: WriterLockResource,
 ):
     """The operator's reference files (partnerships, PC4 regions, school locations, teldata
@@ -103,7 +103,7 @@ def _reusable(context, data_folder, con) -> bool:
 def raw_extract(
     context: dg.AssetExecutionContext,
     data_folder: DataFolderResource,
-    warehouse: Warehouse,
+    warehouse: WarehouseResource,
     writer_lock: WriterLockResource,
 ):
     peildatum = peildatum_of(context)
@@ -151,7 +151,7 @@ def raw_extract(
 def validated_extract(
     context: dg.AssetExecutionContext,
     data_folder: DataFolderResource,
-    warehouse: Warehouse,
+    warehouse: WarehouseResource,
     writer_lock: WriterLockResource,
 ):
     peildatum = peildatum_of(context)

@@ -35,7 +35,7 @@ from rod_pipeline.publish.stage import Mode
 from rod_pipeline.resources import (
     WAREHOUSE_POOL,
     DataFolderResource,
-    Warehouse,
+    WarehouseResource,
     WriterLockResource,
 )
 
@@ -108,7 +108,7 @@ def _specs() -> list[dg.AssetSpec]:
 def publication(
     context: dg.AssetExecutionContext,
     data_folder: DataFolderResource,
-    warehouse: Warehouse,
+    warehouse: WarehouseResource,
     writer_lock: WriterLockResource,
 ):
     peildatum = peildatum_of(context)

@@ -9,7 +9,7 @@ from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.resources import (
     WAREHOUSE_POOL,
     DataFolderResource,
-    Warehouse,
+    WarehouseResource,
     WriterLockResource,
 )
 
@@ -49,7 +49,7 @@ _UPSTREAM = ["inschrijvingen", "tlv", "reference_data"]
 def rulebook_results(
     context: dg.AssetExecutionContext,
     data_folder: DataFolderResource,
-    warehouse: Warehouse,
+    warehouse: WarehouseResource,
     writer_lock: WriterLockResource,
 ):
     peildatum = peildatum_of(context)
