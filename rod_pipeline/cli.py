@@ -193,7 +193,11 @@ def _command(folder: DataFolder, args: argparse.Namespace) -> int:
 def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
     from rod_pipeline.synthetic import generate
 
-    if folder.root.exists() and (not folder.root.is_dir() or any(folder.root.iterdir())):
+    # Hidden files (the project's data/.gitkeep) do not make a folder an installation.
+    taken = folder.root.is_dir() and any(
+        not child.name.startswith(".") for child in folder.root.iterdir()
+    )
+    if folder.root.exists() and (not folder.root.is_dir() or taken):
         raise UsageError(
             f"{folder.root} is not empty: generate writes a new installation",
             hint="give an empty or new folder with --data-dir",

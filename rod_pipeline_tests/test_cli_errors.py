@@ -76,6 +76,16 @@ def test_generate_into_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert [path.name for path in folder.iterdir()] == ["notes.txt"]
 
 
+def test_generate_into_a_folder_with_only_hidden_files(tmp_path: Path) -> None:
+    """The project's own data/ holds .gitkeep: `make demo` generates into it."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / ".gitkeep").write_text("")
+    result = cli("generate", "--data-dir", str(folder), "--scale", "tiny", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "reference" / "teldata.csv").is_file()
+
+
 def test_an_internal_error_is_one_line_and_a_log_in_the_data_folder(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     (folder / "reference").mkdir(parents=True)
