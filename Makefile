@@ -18,7 +18,7 @@ demo: $(BIN)/rod-pipeline
 	@if [ ! -d "$(DATA)/reference" ]; then $(BIN)/rod-pipeline generate --data-dir $(DATA) --scale $(SCALE) --seed 1; fi
 	$(BIN)/rod-pipeline run --data-dir $(DATA)
 	$(BIN)/rod-pipeline status --data-dir $(DATA)
-	@echo "Published datasets: $(abspath $(DATA))/published (open catalog.duckdb there in DuckDB)"
+	@echo "Published datasets: $(abspath $(DATA))/published (catalog.duckdb, DATASETS.md; the report: rapport/index.html)"
 
 # Lint, types and the test suite without the slow tests (real dagster dev, kill points,
 # DuckDB 1.x in its own venv, the benchmark script): the quick loop while developing.
