@@ -53,7 +53,10 @@ def exclusive(
     say: Callable[[str], None] = print,
     timeout: float | None = None,
 ) -> Iterator[None]:
-    """Hold the data folder's lock for the block; wait for another holder (up to `timeout`)."""
+    """Hold the data folder's lock for the block; wait for another holder, for ever or up to
+    `timeout` (default: ROD_LOCK_WAIT_SECONDS when the operator set it), then exit code 3."""
+    if timeout is None and os.environ.get("ROD_LOCK_WAIT_SECONDS"):
+        timeout = float(os.environ["ROD_LOCK_WAIT_SECONDS"])
     path = lock_path(root.resolve())
     with _guard:
         if path in _held:
