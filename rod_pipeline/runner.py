@@ -60,7 +60,9 @@ def current_plan(folder: DataFolder, requested: date | None = None) -> planner.P
         return planner.plan(folder, con, requested=requested)
 
 
-def failure_messages(result: dg.ExecuteInProcessResult) -> tuple[list[str], int]:
+def failure_messages(
+    result: dg.ExecuteInProcessResult, folder: DataFolder
+) -> tuple[list[str], int]:
     """What failed, in the operator's words (the step's Failure description, or the error), and
     the exit code it asks for (1 unless it says otherwise)."""
     exit_code = 1
@@ -84,7 +86,7 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> tuple[list[str], int]
             while error.cause is not None:
                 error = error.cause
             message = error.message.strip().splitlines()[-1]
-            if any(sign in message.lower() for sign in wh.DAMAGE_SIGNS):
+            if wh.is_damage(error.message, folder.warehouse_path):
                 exit_code = ExitCode.DAMAGED_WAREHOUSE
                 message += " (the warehouse is damaged: rod-pipeline rebuild --data-dir DIR)"
             messages.append(message)
@@ -164,7 +166,7 @@ def _run_pending(
             run_config=QUIET,
         )
         if not result.success:
-            messages, outcome.exit_code = failure_messages(result)
+            messages, outcome.exit_code = failure_messages(result, folder)
             for message in messages:
                 for number, line in enumerate(message.splitlines()):
                     echo(f"  {'FAILED: ' if number == 0 else '  '}{line}")

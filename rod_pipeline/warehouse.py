@@ -43,14 +43,21 @@ class DamagedWarehouseError(OperatorError):
     exit_code = ExitCode.DAMAGED_WAREHOUSE
 
 
-# What DuckDB says of a file it cannot read as a database (truncated, overwritten, garbled).
-DAMAGE_SIGNS = ("could not read enough bytes", "checksum", "corrupt", "not a valid duckdb", "magic")
+# What DuckDB says of a database file it cannot read (truncated, overwritten, garbled).
+DAMAGE_SIGNS = ("could not read enough bytes", "checksum", "corrupt", "not a valid duckdb")
+
+
+def is_damage(message: str, path: Path) -> bool:
+    """Whether an error message is about this warehouse file being damaged (and not, say, about
+    a broken Parquet file that DuckDB was reading)."""
+    text = message.lower()
+    about_it = str(path).lower() in text or "database" in text
+    return about_it and any(sign in text for sign in DAMAGE_SIGNS)
 
 
 def damage_error(error: BaseException, path: Path) -> DamagedWarehouseError | None:
     """The operator's error for a warehouse that turned out damaged while it was read."""
-    text = str(error).lower()
-    if isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGE_SIGNS):
+    if isinstance(error, duckdb.Error) and is_damage(str(error), path):
         return _damaged(path, error)
     return None
 
