@@ -20,10 +20,10 @@ demo: $(BIN)/rod-pipeline
 	$(BIN)/rod-pipeline status --data-dir $(DATA)
 	@echo "Published datasets: $(abspath $(DATA))/published (catalog.duckdb, DATASETS.md; the report: rapport/index.html)"
 
-# Lint, types and the test suite without the slow tests (real dagster dev, kill points,
-# DuckDB 1.x in its own venv, the benchmark script): the quick loop while developing.
+# Lint, types and the test suite without the slow and end-to-end tests (real dagster dev, the
+# CLI in subprocesses, kill points, DuckDB 1.x in its own venv): the quick loop while developing.
 test: lint
-	$(BIN)/pytest -n 2 --dist loadgroup -q -m "not slow"
+	$(BIN)/pytest -n 2 --dist loadgroup -q -m "not slow and not e2e"
 
 # Everything, the slow tests included: what CI runs (.ci/run).
 test-all: lint
