@@ -147,3 +147,16 @@ def skip_text(outcome: Outcome) -> str:
 def only_request(outcome: Outcome) -> dg.RunRequest:
     assert isinstance(outcome, list) and len(outcome) == 1, f"expected one request: {outcome}"
     return outcome[0]
+
+
+# What a publication materialises: every published dataset and the report.
+PUBLISHED_ASSETS = {
+    "dashboard_1b",
+    "dashboard_1a",
+    "dashboard_1a_historie",
+    "niet_toegerekend",
+    "mutaties",
+    "afwijkingen_na_definitief",
+    "stabiliteit",
+    "rapport",
+}

@@ -13,7 +13,7 @@ import pytest
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.resources import DataFolderResource
-from rod_pipeline_tests.dagster.helpers import Processed, cli_instance
+from rod_pipeline_tests.dagster.helpers import PUBLISHED_ASSETS, Processed, cli_instance
 
 ASSETS = {
     "reference_data",
@@ -24,15 +24,7 @@ ASSETS = {
     "charged_enrolments",
     "uncharged_enrolments",
     "funding_counts",
-    "dashboard_1b",
-    "dashboard_1a",
-    "dashboard_1a_historie",
-    "niet_toegerekend",
-    "mutaties",
-    "afwijkingen_na_definitief",
-    "stabiliteit",
-    "rapport",
-}
+} | PUBLISHED_ASSETS
 CHECKS = {
     ("inschrijvingen", "rows_reconcile"),
     ("inschrijvingen", "quarantine_rate"),

@@ -17,6 +17,7 @@ from rod_pipeline.jobs import EXECUTOR
 from rod_pipeline.partitions import extract_partitions, register_extract
 from rod_pipeline.publish import history
 from rod_pipeline_tests.dagster.helpers import (
+    PUBLISHED_ASSETS,
     SENSOR,
     Processed,
     deliver,
@@ -26,16 +27,6 @@ from rod_pipeline_tests.dagster.helpers import (
 )
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
-PUBLISHED_ASSETS = {
-    "dashboard_1b",
-    "dashboard_1a",
-    "dashboard_1a_historie",
-    "niet_toegerekend",
-    "mutaties",
-    "afwijkingen_na_definitief",
-    "stabiliteit",
-    "rapport",
-}
 
 
 def warehouse_history(folder: DataFolder) -> tuple[list, dict]:
