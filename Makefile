@@ -36,10 +36,9 @@ lint: $(BIN)/rod-pipeline
 
 # The Dagster UI (webserver and daemon) on the same data folder.
 ui: $(BIN)/rod-pipeline
-	mkdir -p $(abspath $(DATA))/state/dagster
-	cp -n deploy/dagster.yaml $(abspath $(DATA))/state/dagster/dagster.yaml || true
-	ROD_DATA_DIR=$(abspath $(DATA)) DAGSTER_HOME=$(abspath $(DATA))/state/dagster \
-		$(BIN)/dagster dev -w workspace.yaml
+	mkdir -p $(abspath $(DATA))/state
+	home=$$($(BIN)/python -m rod_pipeline.instance $(abspath $(DATA))) && \
+	ROD_DATA_DIR=$(abspath $(DATA)) DAGSTER_HOME=$$home $(BIN)/dagster dev -w workspace.yaml
 
 bench: $(BIN)/rod-pipeline
 	$(BIN)/python benchmarks/national.py

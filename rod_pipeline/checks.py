@@ -9,7 +9,7 @@ import dagster as dg
 
 from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.publish import history
-from rod_pipeline.resources import WAREHOUSE_POOL, WarehouseResource
+from rod_pipeline.resources import WarehouseResource
 from rod_pipeline.warehouse import one_row, table_exists
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -50,7 +50,6 @@ def _reconciliation_check(asset: str, bestand: str, table: str) -> dg.AssetCheck
         asset=asset,
         name="rows_reconcile",
         blocking=True,
-        pool=WAREHOUSE_POOL,
         partitions_def=extract_partitions,
         description=f"Every row of {bestand} is accepted or quarantined, none lost or doubled. "
         "If it fails, nothing is derived from this extract: report it as a pipeline bug.",
@@ -69,7 +68,6 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
     @dg.asset_check(
         asset=asset,
         name="quarantine_rate",
-        pool=WAREHOUSE_POOL,
         partitions_def=extract_partitions,
         description=f"Warns when more than {QUARANTINE_WARN_RATE:.0%} of {bestand} is "
         "quarantined: look at the counts per rule and ask the supplier about the extract.",
@@ -108,7 +106,6 @@ def _quarantine_rate_check(asset: str, bestand: str) -> dg.AssetChecksDefinition
     asset="funding_counts",
     name="ten_laste_equals_charged_rows",
     blocking=True,
-    pool=WAREHOUSE_POOL,
     partitions_def=extract_partitions,
     additional_deps=["charged_enrolments"],
     description="The TEN_LASTE counts of dashboard 1a add up to the rows of dashboard 1b, per "
@@ -147,7 +144,6 @@ def ten_laste_equals_charged_rows(
     asset="charged_enrolments",
     name="every_special_enrolment_accounted_for",
     blocking=True,
-    pool=WAREHOUSE_POOL,
     partitions_def=extract_partitions,
     additional_deps=["uncharged_enrolments"],
     description="Every active SBO/SO/VSO enrolment is charged exactly once or listed as not "
@@ -198,7 +194,6 @@ def every_special_enrolment_accounted_for(
 @dg.asset_check(
     asset="charged_enrolments",
     name="charged_partnerships_known",
-    pool=WAREHOUSE_POOL,
     partitions_def=extract_partitions,
     description="Every charged partnership is in samenwerkingsverbanden.csv. If it warns, add the "
     "missing partnership to the reference data and run again.",
@@ -229,7 +224,6 @@ def charged_partnerships_known(
 @dg.asset_check(
     asset="stabiliteit",
     name="no_late_mutation",
-    pool=WAREHOUSE_POOL,
     partitions_def=extract_partitions,
     description="Warns when this extract changed who pays for what (a funding-relevant mutation, "
     "S6) on or after a teldatum's registration deadline. What to do: tell the partnerships "

@@ -13,7 +13,7 @@ import dagster as dg
 from rod_pipeline.assets import ingest, publish, rulebook
 from rod_pipeline.checks import publication_checks, rulebook_checks, validation_checks
 from rod_pipeline.datafolder import DataFolder
-from rod_pipeline.jobs import extract_job
+from rod_pipeline.jobs import EXECUTOR, extract_job
 from rod_pipeline.resources import build_resources
 from rod_pipeline.schedules import DEFAULT_CRON, build_schedule
 from rod_pipeline.sensors import inbox_sensor
@@ -32,6 +32,7 @@ def build_definitions(
         ],
         asset_checks=[*validation_checks, *rulebook_checks, *publication_checks],
         jobs=[extract_job],
+        executor=EXECUTOR,  # runs the UI makes of single assets too
         schedules=[build_schedule(cron)],
         sensors=[inbox_sensor],
         resources=build_resources(folder, settle_seconds),

@@ -14,10 +14,6 @@ from dagster_duckdb import DuckDBResource
 from rod_pipeline import folder_lock, warehouse
 from rod_pipeline.datafolder import DataFolder
 
-# Every step that opens the warehouse is in this Dagster pool; its limit of 1 (dagster.yaml)
-# keeps them apart, since DuckDB allows one writing process per file.
-WAREHOUSE_POOL = "warehouse"
-
 
 class DataFolderResource(dg.ConfigurableResource):
     """The installation's data folder (CONTRACT.md); everything a run reads or writes is in it."""

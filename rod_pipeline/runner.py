@@ -3,12 +3,10 @@ UI runs (in process), while holding the data folder's lock."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import dagster as dg
 
@@ -17,6 +15,7 @@ from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.definitions import build_definitions
 from rod_pipeline.errors import ExitCode
+from rod_pipeline.instance import dagster_home
 from rod_pipeline.partitions import ACCEPT_TAG, REPUBLISH_TAG, register_extract
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.catalog import catalog_points_elsewhere
@@ -40,17 +39,6 @@ class RunOutcome:
     @property
     def ok(self) -> bool:
         return not self.failures
-
-
-def dagster_instance(folder: DataFolder) -> dg.DagsterInstance:
-    """DAGSTER_HOME when the operator gave one, else an instance inside the data folder."""
-    home = Path(os.environ.get("DAGSTER_HOME") or folder.state_dir / "dagster")
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        # Dagster's telemetry would print a line per step into the operator's terminal.
-        config.write_text("telemetry:\n  enabled: false\n")
-    return dg.DagsterInstance.from_config(str(home))
 
 
 def current_plan(folder: DataFolder, requested: date | None = None) -> planner.Plan:
@@ -102,7 +90,7 @@ def run_pending(
     # Entering the instance makes it the one the definitions load against, and closes it.
     with (
         folder_lock.exclusive(folder.root, "rod-pipeline run", say=echo),
-        dagster_instance(folder) as instance,
+        dg.DagsterInstance.from_config(str(dagster_home(folder, say=echo))) as instance,
     ):
         return _run_pending(folder, instance, only, accept, echo)
 

@@ -12,7 +12,6 @@ from rod_pipeline.assets.schema import schema_metadata
 from rod_pipeline.errors import OperatorError
 from rod_pipeline.partitions import ACCEPT_TAG, extract_partitions
 from rod_pipeline.resources import (
-    WAREHOUSE_POOL,
     DataFolderResource,
     WarehouseResource,
     WriterLockResource,
@@ -39,7 +38,6 @@ def file_metadata(report: contract.FileReport) -> dict[str, Any]:
 @dg.asset(
     group_name="ingest",
     partitions_def=extract_partitions,
-    pool=WAREHOUSE_POOL,
     kinds={"csv", "duckdb"},
     output_required=False,
 )
@@ -98,7 +96,6 @@ def _reusable(context, data_folder, con) -> bool:
         ),
     ],
     partitions_def=extract_partitions,
-    pool=WAREHOUSE_POOL,
 )
 def raw_extract(
     context: dg.AssetExecutionContext,
@@ -146,7 +143,6 @@ def raw_extract(
         ),
     ],
     partitions_def=extract_partitions,
-    pool=WAREHOUSE_POOL,
 )
 def validated_extract(
     context: dg.AssetExecutionContext,

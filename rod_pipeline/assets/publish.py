@@ -33,7 +33,6 @@ from rod_pipeline.publish.publication import (
 )
 from rod_pipeline.publish.stage import Mode
 from rod_pipeline.resources import (
-    WAREHOUSE_POOL,
     DataFolderResource,
     WarehouseResource,
     WriterLockResource,
@@ -103,7 +102,6 @@ def _specs() -> list[dg.AssetSpec]:
 @dg.multi_asset(
     specs=_specs(),
     partitions_def=extract_partitions,
-    pool=WAREHOUSE_POOL,
 )
 def publication(
     context: dg.AssetExecutionContext,

@@ -7,7 +7,6 @@ from rod_pipeline.assets import lineage
 from rod_pipeline.assets.common import peildatum_of, teldata_work
 from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.resources import (
-    WAREHOUSE_POOL,
     DataFolderResource,
     WarehouseResource,
     WriterLockResource,
@@ -44,7 +43,6 @@ _UPSTREAM = ["inschrijvingen", "tlv", "reference_data"]
         ),
     ],
     partitions_def=extract_partitions,
-    pool=WAREHOUSE_POOL,
 )
 def rulebook_results(
     context: dg.AssetExecutionContext,

@@ -134,11 +134,19 @@ def processed_by_the_cli(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def dagster_dev(processed_by_the_cli: tuple[Path, Path], tmp_path: Path) -> Iterator[DagsterDev]:
-    """`make ui` on the data folder: its own DAGSTER_HOME in state/, deploy/dagster.yaml."""
+    """`make ui` on the data folder: its own DAGSTER_HOME in state/, as the Makefile makes it."""
     data_dir, parked = processed_by_the_cli
-    home = data_dir / "state" / "dagster"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    home = Path(
+        subprocess.run(
+            [sys.executable, "-m", "rod_pipeline.instance", str(data_dir)],
+            cwd=PROJECT,
+            env=cli_env(),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    assert home == data_dir / "state" / "dagster"
     port = _free_port()
     env = {
         **cli_env(),
