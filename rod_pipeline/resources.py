@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from rod_pipeline import folder_lock, warehouse
+from rod_pipeline import folder_lock, stopped_runs, warehouse
 from rod_pipeline.datafolder import DataFolder
 
 
@@ -37,6 +37,12 @@ class WriterLockResource(dg.ConfigurableResource):
         log = context.log
         say = log.info if log is not None else print
         with folder_lock.exclusive(Path(self.data_dir), "a Dagster run", say=say):
+            if context.instance is not None and context.run_id is not None:
+                stopped_runs.holding_the_lock(context.instance, context.run_id)
+                for run_id in stopped_runs.fail_stopped_runs(
+                    context.instance, Path(self.data_dir), context.run_id, context.run_id
+                ):
+                    say(f"run {run_id} was stopped while it held the lock: marked failed")
             yield self
 
 

@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from rod_pipeline import folder_lock, planner
+from rod_pipeline import folder_lock, planner, stopped_runs
 from rod_pipeline.jobs import extract_job
 from rod_pipeline.partitions import extract_partitions
 from rod_pipeline.resources import DataFolderResource
@@ -23,6 +23,7 @@ def next_request(
     """The planner's next extract as a run request, or why there is none. Used by the sensor
     and the schedule alike; extracts are processed oldest first, one run at a time."""
     folder = data_folder.folder
+    stopped_runs.fail_stopped_runs(instance, folder.root, None, f"the {origin}")
     if instance.get_run_records(
         dg.RunsFilter(job_name=extract_job.name, statuses=IN_FLIGHT), limit=1
     ):
