@@ -40,7 +40,7 @@ class WriterLockResource(dg.ConfigurableResource):
             if context.instance is not None and context.run_id is not None:
                 stopped_runs.holding_the_lock(context.instance, context.run_id)
                 for run_id in stopped_runs.fail_stopped_runs(
-                    context.instance, Path(self.data_dir), context.run_id, context.run_id
+                    context.instance, f"run {context.run_id}"
                 ):
                     say(f"run {run_id} was stopped while it held the lock: marked failed")
             yield self

@@ -23,7 +23,7 @@ def next_request(
     """The planner's next extract as a run request, or why there is none. Used by the sensor
     and the schedule alike; extracts are processed oldest first, one run at a time."""
     folder = data_folder.folder
-    stopped_runs.fail_stopped_runs(instance, folder.root, None, f"the {origin}")
+    stopped_runs.fail_stopped_runs(instance, f"the {origin}")
     if instance.get_run_records(
         dg.RunsFilter(job_name=extract_job.name, statuses=IN_FLIGHT), limit=1
     ):

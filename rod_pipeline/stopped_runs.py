@@ -2,19 +2,20 @@
 
 Dagster cannot tell a dead run worker with its default run launcher, and such a run fills the
 run queue's only slot and keeps the inbox sensor waiting behind it. Every run that writes holds
-the data folder's lock from start to end and says so with the tag `rod/holds-lock`. So a run
-with that tag still in progress while we hold the lock is not running: its process died before
-it could record its end. We mark it failed. Its work needs nothing: a killed run leaves the
-warehouse and published/ as they were or for the next run to repair (CONTRACT, atomicity).
+the data folder's lock and, when it takes it, tags itself `rod/holds-lock` with its host and
+process id. A run with that tag still in progress whose process is gone on this host is dead: we
+mark it failed. (Its process, not the lock, decides: a run that has just let go of the lock is
+still recording its end.) Its work needs nothing: a killed run leaves the warehouse and
+published/ as they were or for the next run to repair (CONTRACT, atomicity). Runs on another
+host are left to Dagster's run monitoring (deploy/production/dagster.yaml).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import socket
 
 import dagster as dg
-
-from rod_pipeline import folder_lock
 
 HOLDS_LOCK_TAG = "rod/holds-lock"
 _IN_PROGRESS = [
@@ -23,36 +24,37 @@ _IN_PROGRESS = [
     dg.DagsterRunStatus.CANCELING,
 ]
 MESSAGE = (
-    "its process was stopped (killed, out of memory or the machine went down) while it held the "
-    "data folder's lock; marked failed by run {by}. Nothing to undo: the next run repairs "
-    "published/ when needed."
+    "its process ({holder}) was stopped (killed, out of memory or the machine went down) "
+    "while it held the data folder's lock; marked failed by {by}. Nothing to undo: the next run "
+    "repairs published/ when needed."
 )
 
 
 def holding_the_lock(instance: dg.DagsterInstance, run_id: str) -> None:
-    """Tag a run that now holds the data folder's lock (the WriterLockResource calls it)."""
-    instance.add_run_tags(run_id, {HOLDS_LOCK_TAG: "true"})
+    """Tag a run whose process now holds the data folder's lock (WriterLockResource)."""
+    instance.add_run_tags(run_id, {HOLDS_LOCK_TAG: f"{socket.gethostname()}:{os.getpid()}"})
 
 
-def fail_stopped_runs(
-    instance: dg.DagsterInstance, root: Path, own_run_id: str | None, by: str
-) -> list[str]:
-    """Mark failed the runs that held the lock and died; their ids. Takes the lock for a moment
-    (or uses ours); when another holds it, anything in progress may be alive: nothing is done."""
-    if not _in_progress(instance, own_run_id):
-        return []
+def fail_stopped_runs(instance: dg.DagsterInstance, by: str) -> list[str]:
+    """Mark failed the runs that held the lock and whose process is gone; their ids."""
+    stopped = [
+        (record.dagster_run, holder)
+        for record in instance.get_run_records(dg.RunsFilter(statuses=_IN_PROGRESS))
+        if (holder := record.dagster_run.tags.get(HOLDS_LOCK_TAG)) and not _alive(holder)
+    ]
+    for run, holder in stopped:
+        instance.report_run_failed(run, message=MESSAGE.format(holder=holder, by=by))
+    return [run.run_id for run, _ in stopped]
+
+
+def _alive(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # not ours to judge
     try:
-        with folder_lock.exclusive(root, by, say=lambda _: None, timeout=0):
-            stopped = _in_progress(instance, own_run_id)
-            for run in stopped:
-                instance.report_run_failed(run, message=MESSAGE.format(by=by))
-    except folder_lock.FolderLockedError:
-        return []
-    return [run.run_id for run in stopped]
-
-
-def _in_progress(instance: dg.DagsterInstance, own_run_id: str | None) -> list[dg.DagsterRun]:
-    records = instance.get_run_records(
-        dg.RunsFilter(tags={HOLDS_LOCK_TAG: "true"}, statuses=_IN_PROGRESS)
-    )
-    return [r.dagster_run for r in records if r.dagster_run.run_id != own_run_id]
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another user: alive
+    return True
