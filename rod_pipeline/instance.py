@@ -103,10 +103,23 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-if __name__ == "__main__":
+def main(data_dir: str) -> None:
+    """Print the data folder's own instance folder (`make ui` uses it whatever DAGSTER_HOME
+    says), made whole first when it is not."""
     from rod_pipeline import folder_lock
 
-    data = DataFolder(Path(sys.argv[1]).resolve())
+    os.environ.pop("DAGSTER_HOME", None)
+
+    data = DataFolder(Path(data_dir).resolve())
     data.state_dir.mkdir(parents=True, exist_ok=True)
-    with folder_lock.exclusive(data.root, "make ui", say=lambda line: print(line, file=sys.stderr)):
-        print(dagster_home(data, say=lambda line: print(line, file=sys.stderr)))
+    home = data.state_dir / "dagster"
+    if (home / WHOLE).exists():  # nothing to make: no need to wait for a run to finish
+        print(home)
+        return
+    say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    with folder_lock.exclusive(data.root, "make ui", say=say):
+        print(dagster_home(data, say=say))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

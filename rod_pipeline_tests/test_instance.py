@@ -4,6 +4,8 @@ instance configuration the project ships, and repaired when a kill left it half 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +114,34 @@ def test_an_empty_operators_dagster_home_gets_the_shipped_configuration(
     home = instance.dagster_home(folder)
     assert (home / "dagster.yaml").read_text() == instance.CONFIG.read_text()
     _works(home)
+
+
+def test_make_ui_does_not_wait_for_a_run_when_the_instance_is_whole(tmp_path: Path):
+    """`make ui` while `rod-pipeline run` holds the folder: the UI starts at once."""
+    folder = _folder(tmp_path)
+    instance.dagster_home(folder)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from rod_pipeline import folder_lock\n"
+            "with folder_lock.exclusive(Path(sys.argv[1]), 'rod-pipeline run'):\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(folder.root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        made = subprocess.run(
+            [sys.executable, "-m", "rod_pipeline.instance", str(folder.root)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert made.returncode == 0, made.stderr
+        assert made.stdout.strip() == str(folder.state_dir / "dagster")
+    finally:
+        holder.kill()
+        holder.wait()
