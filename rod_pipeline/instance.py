@@ -20,6 +20,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from rod_pipeline import atomic
 from rod_pipeline.datafolder import DataFolder
 
 # The instance configuration the project ships: a run queue of one, telemetry off.
@@ -84,23 +85,15 @@ def _make(home: Path) -> None:
     (new / WHOLE).touch()
     _fsync_tree(new)
     new.rename(home)
-    _fsync(home.parent)
+    atomic.fsync(home.parent)
 
 
 def _fsync_tree(root: Path) -> None:
     for path in root.rglob("*"):
         if path.is_file():
-            _fsync(path)
+            atomic.fsync(path)
     for directory in [root, *(p for p in root.rglob("*") if p.is_dir())]:
-        _fsync(directory)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        atomic.fsync(directory)
 
 
 def main(data_dir: str) -> None:

@@ -62,6 +62,18 @@ def cli_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "ROD_DATA_DIR")}
 
 
+def start_run_in_background(data_dir: Path) -> subprocess.Popen[bytes]:
+    """`rod-pipeline run` in a process group of its own (for killing it whole), output dropped."""
+    return subprocess.Popen(
+        cli_command("run", "--data-dir", str(data_dir)),
+        cwd=PROJECT,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def cli(*args: str, cwd: Path = PROJECT) -> CliResult:
     started = time.monotonic()
     done = subprocess.run(

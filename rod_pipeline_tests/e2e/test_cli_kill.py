@@ -16,13 +16,11 @@ import pytest
 
 from rod_pipeline.publish import datasets
 from rod_pipeline_tests.e2e.helpers import (
-    PROJECT,
     CliResult,
-    cli_command,
-    cli_env,
     cli_ok,
     copy_installation,
     published,
+    start_run_in_background,
     with_pyarrow,
 )
 
@@ -35,14 +33,7 @@ KILL_AT = [0.10 + 0.04 * k for k in range(10)]
 
 def _kill_after(data_dir: Path, delay_s: float) -> bool:
     """Start `run`, SIGKILL its process group after the delay; False when it finished first."""
-    process = subprocess.Popen(
-        cli_command("run", "--data-dir", str(data_dir)),
-        cwd=PROJECT,
-        env=cli_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = start_run_in_background(data_dir)
     try:
         process.wait(timeout=delay_s)
         return False

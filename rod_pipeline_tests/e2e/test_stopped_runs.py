@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -17,11 +16,9 @@ import pytest
 from rod_pipeline.resources import DataFolderResource
 from rod_pipeline.sensors import inbox_sensor
 from rod_pipeline_tests.e2e.helpers import (
-    PROJECT,
-    cli_command,
-    cli_env,
     cli_ok,
     copy_installation,
+    start_run_in_background,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -35,14 +32,7 @@ def _instance(data_dir: Path) -> dg.DagsterInstance:
 
 def _kill_once_started(data_dir: Path) -> str:
     """`rod-pipeline run`, SIGKILLed as soon as its Dagster run has started a step."""
-    process = subprocess.Popen(
-        cli_command("run", "--data-dir", str(data_dir)),
-        cwd=PROJECT,
-        env=cli_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = start_run_in_background(data_dir)
     deadline = time.monotonic() + 120
     try:
         while time.monotonic() < deadline and process.poll() is None:
