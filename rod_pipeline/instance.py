@@ -83,17 +83,9 @@ def _make(home: Path) -> None:
     with dg.DagsterInstance.from_config(str(new)) as instance:
         _touch_storage(instance)
     (new / WHOLE).touch()
-    _fsync_tree(new)
+    atomic.fsync_tree(new)
     new.rename(home)
     atomic.fsync(home.parent)
-
-
-def _fsync_tree(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            atomic.fsync(path)
-    for directory in [root, *(p for p in root.rglob("*") if p.is_dir())]:
-        atomic.fsync(directory)
 
 
 def main(data_dir: str) -> None:

@@ -189,17 +189,6 @@ def _write_folder(
     return list(files)
 
 
-def _make_durable(snapshot: Path) -> None:
-    """fsync every file and folder of the snapshot (hard links only their folder entries),
-    side by side: fsync waits on the disk, not the CPU. Targeted, unlike os.sync(), which would
-    wait for every other process's writes on the machine."""
-    folders = [snapshot, *(p for p in snapshot.rglob("*") if p.is_dir())]
-    files = [p for p in snapshot.rglob("*") if p.is_file()]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(atomic.fsync, files))
-        list(pool.map(atomic.fsync, folders))
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -276,7 +265,7 @@ def build_snapshot(
         os.rename(building, final)
         write_catalog(final, root)
         write_manifest(con, final, run_id)
-        _make_durable(final)  # every file is on disk before the link points at it
+        atomic.fsync_tree(final)  # every file is on disk before the link points at it
         atomic.write_bytes(Path(str(final) + INDEX_SUFFIX), json.dumps(index).encode())
         switch_link(root, final)
     except BaseException:

@@ -3,8 +3,6 @@ snapshot, and the run after the last kill leaves what a clean run leaves."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import signal
 import subprocess
@@ -23,6 +21,7 @@ from rod_pipeline_tests.e2e.helpers import (
     start_run_in_background,
     with_pyarrow,
 )
+from rod_pipeline_tests.publish.reading import assert_matches_manifest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,14 +49,7 @@ def _assert_every_file_is_whole_and_one_publication(published_dir: Path) -> None
         assert not published_dir.exists(), "published/ is not a link to a snapshot"
         return
     snapshot = published_dir.resolve()
-    manifest = json.loads((snapshot / "manifest.json").read_text())
-    named = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
-    on_disk = {
-        p.relative_to(snapshot).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in snapshot.rglob("*")
-        if p.is_file() and p.name != "manifest.json"
-    }
-    assert on_disk == named
+    assert_matches_manifest(snapshot)
     for path in snapshot.rglob("*.parquet"):
         assert pq.read_metadata(path).num_rows == pq.read_table(path).num_rows, path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -77,3 +78,15 @@ def published_state(published_dir: Path) -> tuple[str, dict[str, str]]:
         for path in sorted(published_dir.rglob("*"))
         if path.is_file()
     }
+
+
+def assert_matches_manifest(snapshot_dir: Path) -> None:
+    """Every file the snapshot's manifest names is there with that sha256, and nothing else."""
+    manifest = json.loads((snapshot_dir / "manifest.json").read_text())
+    named = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    on_disk = {
+        p.relative_to(snapshot_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in snapshot_dir.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert on_disk == named

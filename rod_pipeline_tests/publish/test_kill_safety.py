@@ -4,8 +4,6 @@ one or the new one. The next build removes the leftovers and shows the warehouse
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -19,7 +17,7 @@ from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.commit import commit_extract
 from rod_pipeline_tests.publish.examples import FIRST_OUTPUT, P1, P2, SECOND_OUTPUT
 from rod_pipeline_tests.publish.publishing import keys, publish, stage
-from rod_pipeline_tests.publish.reading import published_state
+from rod_pipeline_tests.publish.reading import assert_matches_manifest, published_state
 from rod_pipeline_tests.publish.tables import DATES
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -69,14 +67,7 @@ def _assert_whole(root: Path) -> str:
     """published/ is one complete snapshot; returns its name."""
     current = snapshot.current_snapshot(root)
     assert current is not None
-    manifest = json.loads((current / "manifest.json").read_text())
-    named = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
-    on_disk = {
-        p.relative_to(current).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in current.rglob("*")
-        if p.is_file() and p.name != "manifest.json"
-    }
-    assert on_disk == named
+    assert_matches_manifest(current)
     return current.name
 
 
