@@ -22,7 +22,8 @@ class Section:
     chart: Markup | None  # None: no pupils charged at any peildatum
     ten_laste: int  # at the current publication
     late: bool
-    relevante_mutaties: list[Row]
+    relevante_mutaties: list[Row]  # of a first publication only the first row
+    aantal_relevant: int
     overige_mutaties: int
     ongebruikte_tlvs: list[Row]
     signaleringen: dict[str, int]
@@ -89,6 +90,7 @@ def _section(published: Published, code: str, teldatum: Teldatum) -> Section:
         ten_laste=sum(n for (_, day), n in counts.items() if day == teldatum.peildatum),
         late=is_late(mutaties, teldatum),
         relevante_mutaties=mutaties,
+        aantal_relevant=published.aantal_relevant.get(key, 0),
         overige_mutaties=published.overige_mutaties.get(key, 0),
         ongebruikte_tlvs=published.ongebruikte_tlvs.get(key, []),
         signaleringen=published.signaleringen.get(key, {}),

@@ -45,7 +45,9 @@ class Published:
     partnerships: dict[str, str | None]  # code -> name, in code order
     teldata: tuple[Teldatum, ...]  # newest first
     ten_laste: dict[Key, dict[tuple[str, date], int]]  # (category, peildatum) -> AANTAL
+    # A first publication lists every row as NIEUW: only its first row is read, with the count.
     relevante_mutaties: dict[Key, list[Row]]
+    aantal_relevant: dict[Key, int]
     overige_mutaties: dict[Key, int]
     ongebruikte_tlvs: dict[Key, list[Row]]
     signaleringen: dict[Key, dict[str, int]]
@@ -77,7 +79,7 @@ class _Reader:
 def _grouped(rows: list[Row]) -> dict[Key, list[Row]]:
     grouped: dict[Key, list[Row]] = defaultdict(list)
     for row in rows:
-        grouped[row["SAMENWERKINGSVERBAND"], row["TELDATUM"]].append(row)
+        grouped[_key(row)].append(row)
     return dict(grouped)
 
 
@@ -149,19 +151,35 @@ def _dashboard_1b(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, dict
     return dict(unused), {key: dict(counts) for key, counts in signals.items()}
 
 
-def _mutaties(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, int]]:
-    """The funding-relevant mutations (S6), and how many others (informative) there are."""
+def _mutaties(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, int], dict[Key, int]]:
+    """The funding-relevant mutations (S6) with their number, and how many others (informative)
+    there are. Of a first publication (no VORIGE_PEILDATUM: every row NIEUW, the page shows only
+    the count) only the first row is read: it is most of the national dataset."""
     relevant: dict[Key, list[Row]] = defaultdict(list)
-    informative: Counter[Key] = Counter()
     for row in reader.rows(
-        "mutaties", f"SELECT {MUTATIE_COLUMNS} FROM ds ORDER BY MUTATIE, INSCHRIJVING_ID"
+        "mutaties",
+        f"""SELECT {MUTATIE_COLUMNS} FROM ds WHERE BEKOSTIGINGSRELEVANT
+            QUALIFY VORIGE_PEILDATUM IS NOT NULL OR row_number() OVER (
+                PARTITION BY SAMENWERKINGSVERBAND, TELDATUM ORDER BY MUTATIE, INSCHRIJVING_ID) = 1
+            ORDER BY MUTATIE, INSCHRIJVING_ID""",
     ):
-        key = (row["SAMENWERKINGSVERBAND"], row["TELDATUM"])
-        if row["BEKOSTIGINGSRELEVANT"]:
-            relevant[key].append(row)
-        else:
-            informative[key] += 1
-    return dict(relevant), dict(informative)
+        relevant[row["SAMENWERKINGSVERBAND"], row["TELDATUM"]].append(row)
+    counts = reader.rows(
+        "mutaties",
+        """SELECT SAMENWERKINGSVERBAND, TELDATUM,
+                  count(*) FILTER (WHERE BEKOSTIGINGSRELEVANT) AS RELEVANT,
+                  count(*) FILTER (WHERE NOT BEKOSTIGINGSRELEVANT) AS OVERIG
+           FROM ds GROUP BY ALL""",
+    )
+    return (
+        dict(relevant),
+        {_key(row): row["RELEVANT"] for row in counts if row["RELEVANT"]},
+        {_key(row): row["OVERIG"] for row in counts if row["OVERIG"]},
+    )
+
+
+def _key(row: Row) -> Key:
+    return row["SAMENWERKINGSVERBAND"], row["TELDATUM"]
 
 
 def read_published(published_dir: Path) -> Published:
@@ -174,7 +192,7 @@ def read_published(published_dir: Path) -> Published:
             """SELECT SAMENWERKINGSVERBAND, arg_max(SAMENWERKINGSVERBAND_NAAM, TELDATUM) AS NAAM
                FROM ds GROUP BY ALL ORDER BY ALL""",
         )
-        relevante_mutaties, overige_mutaties = _mutaties(reader)
+        relevante_mutaties, aantal_relevant, overige_mutaties = _mutaties(reader)
         ongebruikte_tlvs, signaleringen = _dashboard_1b(reader)
         afwijkingen = reader.rows(
             "afwijkingen_na_definitief",
@@ -187,6 +205,7 @@ def read_published(published_dir: Path) -> Published:
             teldata=_teldata(reader),
             ten_laste=_ten_laste(reader),
             relevante_mutaties=relevante_mutaties,
+            aantal_relevant=aantal_relevant,
             overige_mutaties=overige_mutaties,
             ongebruikte_tlvs=ongebruikte_tlvs,
             signaleringen=signaleringen,

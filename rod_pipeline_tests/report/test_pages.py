@@ -211,3 +211,40 @@ def test_int64_and_int32_counts_mix(
 def test_nothing_published_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="publish a teldatum first"):
         write_report(tmp_path / "published", tmp_path / "rapport")
+
+
+def test_a_first_publication_is_summed_up_not_listed(
+    published: PublishedFixture, tmp_path: Path
+) -> None:
+    """A first publication lists every pupil as NIEUW: the page gives their number only."""
+    copy = tmp_path / "published"
+    shutil.copytree(published.published_dir, copy, ignore=shutil.ignore_patterns("rapport"))
+    code, teldatum = published.partnerships[0], published.teldata[0]
+    path = (
+        copy
+        / "mutaties"
+        / f"teldatum={teldatum}"
+        / f"samenwerkingsverband={code}"
+        / "part-0.parquet"
+    )
+    table = pq.read_table(path)
+    row = table.slice(0, 1).to_pylist()[0]
+    first = [
+        {
+            **row,
+            "VORIGE_PEILDATUM": None,
+            "INSCHRIJVING_ID": f"N{i:05d}",
+            "ONDERWIJSNUMMER": f"9{i:08d}",
+            "MUTATIE": "NIEUW",
+            "BEKOSTIGINGSRELEVANT": True,
+            "GEWIJZIGDE_KOLOMMEN": None,
+            "VORIGE_WAARDEN": None,
+        }
+        for i in range(7)
+    ]
+    pq.write_table(pa.Table.from_pylist(first, schema=table.schema), path)
+    html = _html(write_report(copy, tmp_path / "rapport"), code)
+    section = _section(html, teldatum)
+    mutaties = section[section.index("Bekostigingsrelevante mutaties") : section.index("TLV's")]
+    assert "de eerste van deze\nteldatum: alle 7 leerlingen zijn nieuw" in mutaties
+    assert "N00000" not in mutaties and "<table" not in mutaties
