@@ -19,8 +19,10 @@ pupil_base_enrolments AS (
         PARTITION BY ONDERWIJSNUMMER, SECTOR ORDER BY DATUM_INSCHRIJVING DESC, INSCHRIJVING_ID
     ) = 1
 ),
+-- A pupil has a row per sector at most, and a BAO location's partnership is a PO-SWV, a VO
+-- location's a VO-SWV (reference rule SWV_SECTOR): rows of one partnership are distinct pupils.
 pupil_base AS (
-    SELECT SWV_CODE, count(DISTINCT ONDERWIJSNUMMER) AS AANTAL
+    SELECT SWV_CODE, count(*) AS AANTAL
     FROM pupil_base_enrolments
     WHERE SWV_CODE IS NOT NULL
     GROUP BY SWV_CODE
