@@ -204,8 +204,9 @@ class Inschrijvingen(ContractModel):
         "VESTIGING_BEKEND",
         f"CASE WHEN {matches('VESTIGING', VESTIGING_PATTERN)} "
         f"AND ONDERWIJSSOORT IN {_sql_list(SOORTEN)} THEN "
-        "(VESTIGING, ONDERWIJSSOORT) IN (SELECT (VESTIGING, ONDERWIJSSOORT) FROM ref_vestigingen "
-        "WHERE PEILDATUM = $peildatum) END",
+        # EXISTS joins on the two columns; IN would compare them as a struct (slower).
+        "EXISTS (SELECT 1 FROM ref_vestigingen AS r WHERE r.PEILDATUM = $peildatum "
+        "AND r.VESTIGING = file_rows.VESTIGING AND r.ONDERWIJSSOORT = file_rows.ONDERWIJSSOORT) END",
     )
     BEKOSTIGINGSCATEGORIE__CATEGORIE_VERPLICHT: Series[Holds] = category_required(
         "ONDERWIJSSOORT", SPECIAAL
