@@ -8,28 +8,46 @@ then is the file read once more here, to find where the numbering shifts.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
+_LF = ord("\n")
 _CHUNK = 16 * 1024 * 1024
 
 
-def scan(path: Path) -> tuple[str, int]:
-    """The file's sha256, and its number of lines up to the last one that holds anything."""
+def scan(path: Path, chunk: int = _CHUNK) -> tuple[str, int, bool]:
+    """The file's sha256, its number of lines up to the last one that holds anything, and
+    whether it is valid UTF-8 (so DuckDB need not decode every field to find out)."""
     digest = hashlib.sha256()
-    breaks, last = 0, b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    breaks, last, utf8 = 0, b"", True
     with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)  # releases the GIL: runs beside DuckDB's reader
-            breaks += chunk.count(b"\n")
-            last = chunk
+        while data := stream.read(chunk):
+            digest.update(data)  # releases the GIL: runs beside DuckDB's reader
+            breaks += int(np.count_nonzero(np.frombuffer(data, np.uint8) == _LF))
+            # ASCII is valid on its own, unless a character of the chunk before is unfinished.
+            if utf8 and not (data.isascii() and decoder.getstate()[0] == b""):
+                utf8 = _decodes(decoder, data, final=False)
+            last = data
+    utf8 = utf8 and _decodes(decoder, b"", final=True)
     # Line breaks after the last text end no line (a run longer than a chunk is only counted
     # as lines, which sends the file to shifts(): slower, still right).
     trailing = last[len(last.rstrip(b"\r\n")) :].count(b"\n")
-    return digest.hexdigest(), breaks - trailing + 1
+    return digest.hexdigest(), breaks - trailing + 1, utf8
+
+
+def _decodes(decoder: codecs.IncrementalDecoder, data: bytes, final: bool) -> bool:
+    try:
+        decoder.decode(data, final)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def record_lines(path: Path) -> Iterator[tuple[int, bool]]:

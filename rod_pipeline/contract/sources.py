@@ -184,19 +184,24 @@ def open_raw(
     table = f"line_shifts_{name}"
     con.execute(f"DROP TABLE IF EXISTS {table}")
     _create_view(con, name, peildatum, selected, reader, None)
-    # Counting every column decodes every field: a column left out would not be checked.
-    counts = ", ".join(f"count({column})" for column in columns)
+    is_csv = source.path.suffix != ".parquet"
+    # DuckDB checks a CSV's structure whatever it selects, but decodes only the fields selected:
+    # the scan checks the text is UTF-8. Of Parquet, every column is decoded.
+    counts = "" if is_csv else "".join(f", count({column})" for column in columns)
     with ThreadPoolExecutor(max_workers=1) as scanner:
         scanned = scanner.submit(lines.scan, source.path)
         try:
-            result = con.execute(f"SELECT count(*), {counts} FROM {raw_view(name)}").fetchall()
+            result = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()
         except duckdb.Error as error:
-            if source.path.suffix != ".parquet":
+            if is_csv:
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
             raise _table_error(source, str(error)) from None
-        sha256, line_count = scanned.result()
+        sha256, line_count, utf8 = scanned.result()
+    if is_csv and not utf8:
+        check_utf8(source.path)  # names the first invalid byte and its line
+        raise ContractError(source.bestand, "not valid UTF-8")  # not reached
     rows = int(result[0][0])
-    if source.path.suffix != ".parquet" and line_count != rows + 1:
+    if is_csv and line_count != rows + 1:
         found = lines.shifts(source.path, rows)  # rows span lines, or blank lines: rare
         if found:
             ordinals, shifts = zip(*found, strict=True)
