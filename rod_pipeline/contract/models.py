@@ -206,7 +206,8 @@ class Inschrijvingen(ContractModel):
         f"AND ONDERWIJSSOORT IN {_sql_list(SOORTEN)} THEN "
         # EXISTS joins on the two columns; IN would compare them as a struct (slower).
         "EXISTS (SELECT 1 FROM ref_vestigingen AS r WHERE r.PEILDATUM = $peildatum "
-        "AND r.VESTIGING = file_rows.VESTIGING AND r.ONDERWIJSSOORT = file_rows.ONDERWIJSSOORT) END",
+        "AND r.VESTIGING = file_rows.VESTIGING "
+        "AND r.ONDERWIJSSOORT = file_rows.ONDERWIJSSOORT) END",
     )
     BEKOSTIGINGSCATEGORIE__CATEGORIE_VERPLICHT: Series[Holds] = category_required(
         "ONDERWIJSSOORT", SPECIAAL
