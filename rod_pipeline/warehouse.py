@@ -8,6 +8,7 @@ results wait in rb_* tables until publishing stages them; publish/history.py kee
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,11 @@ import duckdb
 from rod_pipeline import atomic
 from rod_pipeline.contract.reports import FileReport
 from rod_pipeline.errors import ExitCode, OperatorError
-from rod_pipeline.rulebook.apply import rulebook_queries
+from rod_pipeline.rulebook.apply import result_columns, rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
+
+# Teldata derived at once at most: each holds its intermediate tables in memory.
+_SIDE_BY_SIDE = 3
 
 # Relation the rulebook reads -> warehouse table it comes from.
 EXTRACT_RELATIONS = {
@@ -228,6 +232,24 @@ def stability_dates(
     raise LookupError(f"teldatum {teldatum} is not in teldata.csv of extract {peildatum}")
 
 
+def derive_teldata(
+    con: duckdb.DuckDBPyConnection, teldata: list[StabilityDates], peildatum: date
+) -> dict[date, dict[str, int]]:
+    """derive_teldatum for each teldatum, side by side: each in a cursor of its own (its own
+    temporary views and tables) and its own transaction. Much of a teldatum's work is on
+    fewer rows than DuckDB spreads over its threads; together they keep the cores busy."""
+    for name, table in RULEBOOK_TABLES.items():  # made first: two creators would conflict
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})")
+
+    def derive(dates: StabilityDates) -> dict[str, int]:
+        with con.cursor() as cursor:
+            point_views_at_extract(cursor, peildatum)
+            return derive_teldatum(cursor, dates, peildatum)
+
+    with ThreadPoolExecutor(max_workers=min(len(teldata), _SIDE_BY_SIDE) or 1) as pool:
+        return dict(zip([d.teldatum for d in teldata], pool.map(derive, teldata), strict=True))
+
+
 def derive_teldatum(
     con: duckdb.DuckDBPyConnection, dates: StabilityDates, peildatum: date
 ) -> dict[str, int]:
@@ -242,9 +264,7 @@ def derive_teldatum(
         for name, (sql, params) in queries.items():
             table = RULEBOOK_TABLES[name]
             con.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} AS "
-                f"SELECT NULL::DATE AS PEILDATUM, * FROM ({sql}) WHERE false",
-                params,
+                f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})"
             )
             con.execute(f"DELETE FROM {table} WHERE TELDATUM = ?", [teldatum])
             con.execute(

@@ -54,11 +54,10 @@ def rulebook_results(
     rows: dict[str, dict[str, int]] = {"charged": {}, "niet_toegerekend": {}, "counts": {}}
     with warehouse.get_connection() as con:
         _, modes = teldata_work(context, data_folder, con)
-        wh.point_views_at_extract(con, peildatum)
-        for item in modes:
-            derived = wh.derive_teldatum(con, item.dates, peildatum)
-            for name, count in derived.items():
-                rows[name][item.dates.teldatum.isoformat()] = count
+        derived = wh.derive_teldata(con, [item.dates for item in modes], peildatum)
+        for teldatum, counts in derived.items():
+            for name, count in counts.items():
+                rows[name][teldatum.isoformat()] = count
     for asset_key, name in (
         ("charged_enrolments", "charged"),
         ("uncharged_enrolments", "niet_toegerekend"),

@@ -66,6 +66,11 @@ def rulebook_queries(
         con.execute(_CLEAN_UP)
 
 
+def result_columns(name: str) -> str:
+    """The columns of result `name` with their DuckDB types, for a table that holds it."""
+    return ", ".join(f"{f.name} {_DUCKDB_TYPES[f.type]}" for f in SCHEMAS[name])
+
+
 def _typed(sql: str, schema: pa.Schema) -> str:
     casts = ", ".join(f"CAST({f.name} AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in schema)
     return f"SELECT {casts} FROM ({sql})"
