@@ -59,14 +59,13 @@ def render(results: dict[str, Any]) -> str:
     rows = results["rows"]
     lines = [
         f"rod-pipeline benchmark: scale {results['scale']}, extract {results['peildatum']}, "
-        f"teldata {', '.join(stages['per_teldatum'])}",
+        f"teldata {', '.join(stages['charged_rows'])}",
         _row("rows inschrijvingen + tlv", f"{rows['inschrijvingen']:,} + {rows['tlv']:,}"),
         "stages (in-process second pass, library functions timed directly):",
     ]
     lines += [_row(f"  {name}", f"{s:,.1f} s") for name, s in stages["seconds"].items()]
-    for teldatum, times in stages["per_teldatum"].items():
-        parts = ", ".join(f"{k} {v:.1f}" for k, v in times.items() if k != "charged_rows")
-        lines.append(f"    {teldatum}: {parts} s ({times['charged_rows']:,} charged)")
+    for teldatum, charged in stages["charged_rows"].items():
+        lines.append(f"    {teldatum}: {charged:,} charged")
     for name, seconds in stages.get("publish_per_extract", {}).items():
         lines.append(f"    publish, once per extract: {name} {seconds:.1f} s")
     lines += [

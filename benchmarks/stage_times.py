@@ -2,9 +2,10 @@
 
     python benchmarks/stage_times.py --data-dir DIR --peildatum YYYY-MM-DD
 
-Does what the Dagster assets do (ingest, validate, the rulebook and staging per teldatum on or
-before the peildatum, one commit and one snapshot), without Dagster, and prints the seconds of
-each stage as JSON ("publish: snapshot" is the atomic publication: building and switching).
+Does what the Dagster assets do (ingest, validate, the rulebook and staging of the teldata on or
+before the peildatum, side by side, one commit and one snapshot), without Dagster, and prints
+the seconds of each stage as JSON ("snapshot" is the atomic publication: building and
+switching).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import duckdb
 from rod_pipeline import contract
 from rod_pipeline import warehouse as wh
 from rod_pipeline.datafolder import DataFolder
+from rod_pipeline.planner import TeldatumWork
 from rod_pipeline.publish import snapshot
 from rod_pipeline.publish.commit import ExtractKeys, commit_extract
-from rod_pipeline.publish.publication import write_report_into
-from rod_pipeline.publish.stage import Mode, RulebookTables, stage_teldatum
+from rod_pipeline.publish.publication import stage_extract, write_report_into
+from rod_pipeline.publish.stage import Mode
 
 
 class StageClock:
@@ -41,7 +43,7 @@ class StageClock:
 
 
 def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
-    clock, parts, per_teldatum = StageClock(), StageClock(), {}
+    clock, parts = StageClock(), StageClock()
     folder.state_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(folder.warehouse_path)) as con:
         with clock.stage("reference"):
@@ -53,19 +55,10 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
         teldata = [d for d in wh.calendar(con, peildatum) if d.teldatum <= peildatum]
         with clock.stage("derive"):  # all teldata side by side, as the rulebook asset does
             derived = wh.derive_teldata(con, teldata, peildatum)
-        staged = []
-        for dates in teldata:
-            teldatum_clock = StageClock()
-            with clock.stage("publish"), teldatum_clock.stage("publish: stage"):
-                views = wh.rulebook_views(con, dates.teldatum, peildatum)
-                found = stage_teldatum(
-                    con, RulebookTables(**views), peildatum, dates, "benchmark", Mode.PUBLISH
-                )
-                staged += [found] if found else []
-            per_teldatum[dates.teldatum.isoformat()] = {
-                **teldatum_clock.seconds,
-                "charged_rows": derived[dates.teldatum]["charged"],
-            }
+        charged = {d.teldatum.isoformat(): derived[d.teldatum]["charged"] for d in teldata}
+        modes = [TeldatumWork(dates, Mode.PUBLISH) for dates in teldata]
+        with clock.stage("publish"), parts.stage("stage"):
+            staged = stage_extract(con, peildatum, modes, "benchmark")
         keys = ExtractKeys(peildatum, "benchmark", "benchmark", "{}")
         with clock.stage("publish"), parts.stage("commit"):
             commit_extract(con, staged, "benchmark", keys)
@@ -75,7 +68,7 @@ def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
         "rows": {name: r.rijen_gelezen for name, r in read.items()},
         "quarantined": {name: r.rijen_gequarantaineerd for name, r in report.files.items()},
         "seconds": clock.seconds,
-        "per_teldatum": per_teldatum,
+        "charged_rows": charged,
         "publish_per_extract": parts.seconds,
     }
 

@@ -8,10 +8,11 @@ results wait in rb_* tables until publishing stages them; publish/history.py kee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -21,8 +22,10 @@ from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.rulebook.apply import result_columns, rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
 
-# Teldata derived at once at most: each holds its intermediate tables in memory.
+# Teldata derived or staged at once at most: each holds its intermediate tables in memory.
 _SIDE_BY_SIDE = 3
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 # Relation the rulebook reads -> warehouse table it comes from.
 EXTRACT_RELATIONS = {
@@ -235,19 +238,33 @@ def stability_dates(
 def derive_teldata(
     con: duckdb.DuckDBPyConnection, teldata: list[StabilityDates], peildatum: date
 ) -> dict[date, dict[str, int]]:
-    """derive_teldatum for each teldatum, side by side: each in a cursor of its own (its own
-    temporary views and tables) and its own transaction. Much of a teldatum's work is on
-    fewer rows than DuckDB spreads over its threads; together they keep the cores busy."""
+    """derive_teldatum for each teldatum, side by side (much of a teldatum's work is on fewer
+    rows than DuckDB spreads over its threads: together they keep the cores busy)."""
     for name, table in RULEBOOK_TABLES.items():  # made first: two creators would conflict
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})")
 
-    def derive(dates: StabilityDates) -> dict[str, int]:
-        with con.cursor() as cursor:
-            point_views_at_extract(cursor, peildatum)
-            return derive_teldatum(cursor, dates, peildatum)
+    def derive(cursor: duckdb.DuckDBPyConnection, dates: StabilityDates) -> dict[str, int]:
+        point_views_at_extract(cursor, peildatum)
+        return derive_teldatum(cursor, dates, peildatum)
 
-    with ThreadPoolExecutor(max_workers=min(len(teldata), _SIDE_BY_SIDE) or 1) as pool:
-        return dict(zip([d.teldatum for d in teldata], pool.map(derive, teldata), strict=True))
+    return dict(zip([d.teldatum for d in teldata], side_by_side(con, derive, teldata), strict=True))
+
+
+def side_by_side(
+    con: duckdb.DuckDBPyConnection,
+    work: Callable[[duckdb.DuckDBPyConnection, _Item], _Result],
+    items: list[_Item],
+) -> list[_Result]:
+    """work(cursor, item) for every item, a few at once, each with a cursor of its own (its
+    own temporary objects and transaction); the results in the order of the items. Tables
+    the work creates must exist before: two transactions creating one would conflict."""
+
+    def run(item: _Item) -> _Result:
+        with con.cursor() as cursor:
+            return work(cursor, item)
+
+    with ThreadPoolExecutor(max_workers=min(len(items), _SIDE_BY_SIDE) or 1) as pool:
+        return list(pool.map(run, items))
 
 
 def derive_teldatum(

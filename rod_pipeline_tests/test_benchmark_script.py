@@ -42,7 +42,7 @@ def test_benchmark_script_measures_tiny_installation(tmp_path: Path) -> None:
     assert results["rows"] == {name: _rows(extract / f"{name}.csv") for name in files}
     stages = {"reference", "read", "validate", "derive", "publish"}
     assert set(results["stages"]["seconds"]) == stages
-    assert list(results["stages"]["per_teldatum"]) == ["2023-02-01", "2024-02-01", "2025-02-01"]
+    assert list(results["stages"]["charged_rows"]) == ["2023-02-01", "2024-02-01", "2025-02-01"]
     assert results["pipeline"]["peak_rss_bytes"] > 50 * 1024**2
     assert results["peer"]["rows"] == results["rows"]
     half, whole = results["growth"]

@@ -37,6 +37,22 @@ class PublishOutcome:
     snapshot: Path | None  # the snapshot published/ points at now, when it switched
 
 
+def stage_extract(
+    con: duckdb.DuckDBPyConnection, peildatum: date, modes: list[TeldatumWork], run_id: str
+) -> list[Staged]:
+    """Stage what the extract makes of each teldatum: side by side, each in a transaction of
+    its own (one commit of them all follows). Only what is new is returned (S4)."""
+    history.ensure_tables(con)
+
+    def stage(cursor: duckdb.DuckDBPyConnection, item: TeldatumWork) -> Staged | None:
+        views = wh.rulebook_views(cursor, item.dates.teldatum, peildatum)
+        return stage_teldatum(
+            cursor, RulebookTables(**views), peildatum, item.dates, run_id, item.mode
+        )
+
+    return [found for found in wh.side_by_side(con, stage, modes) if found is not None]
+
+
 def publish_extract(
     con: duckdb.DuckDBPyConnection,
     root: Path,
@@ -46,15 +62,7 @@ def publish_extract(
     keys: ExtractKeys,
     extras: tuple[snapshot.Extra, ...] = (write_report_into,),
 ) -> PublishOutcome:
-    history.ensure_tables(con)
-    staged = []
-    for item in modes:
-        views = wh.rulebook_views(con, item.dates.teldatum, peildatum)
-        found = stage_teldatum(
-            con, RulebookTables(**views), peildatum, item.dates, run_id, item.mode
-        )
-        if found is not None:
-            staged.append(found)
+    staged = stage_extract(con, peildatum, modes, run_id)
     publications = commit_extract(con, staged, run_id, keys)
     switched = None
     if staged or snapshot.is_behind(con, root):
