@@ -27,6 +27,7 @@ from rod_pipeline.publish import snapshot
 from rod_pipeline.publish.commit import ExtractKeys, commit_extract
 from rod_pipeline.publish.publication import stage_extract, write_report_into
 from rod_pipeline.publish.stage import Mode
+from rod_pipeline.resources import WAREHOUSE_CONFIG
 
 
 class StageClock:
@@ -45,7 +46,8 @@ class StageClock:
 def time_stages(folder: DataFolder, peildatum: date) -> dict[str, object]:
     clock, parts = StageClock(), StageClock()
     folder.state_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(folder.warehouse_path)) as con:
+    # The warehouse as the assets open it (its memory limit included).
+    with duckdb.connect(str(folder.warehouse_path), config=dict(WAREHOUSE_CONFIG)) as con:
         with clock.stage("reference"):
             contract.load_reference(con, folder.reference_dir, peildatum)
         with clock.stage("read"):

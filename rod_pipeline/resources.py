@@ -73,10 +73,13 @@ class WarehouseResource(DuckDBResource):
             conn.close()
 
 
+# DuckDB spills to disk beyond this, which keeps a national run within its memory budget.
+WAREHOUSE_CONFIG = {"memory_limit": "1GB"}
+
+
 def warehouse_of(folder: DataFolder) -> WarehouseResource:
-    # DuckDB spills to disk beyond this, which keeps a national run within its memory budget.
     return WarehouseResource(
-        database=str(folder.warehouse_path), connection_config={"memory_limit": "1GB"}
+        database=str(folder.warehouse_path), connection_config=dict(WAREHOUSE_CONFIG)
     )
 
 
