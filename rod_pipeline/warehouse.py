@@ -240,14 +240,19 @@ def derive_teldata(
 ) -> dict[date, dict[str, int]]:
     """derive_teldatum for each teldatum, side by side (much of a teldatum's work is on fewer
     rows than DuckDB spreads over its threads: together they keep the cores busy)."""
-    for name, table in RULEBOOK_TABLES.items():  # made first: two creators would conflict
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})")
+    ensure_rulebook_tables(con)  # made first: two transactions creating one would conflict
 
     def derive(cursor: duckdb.DuckDBPyConnection, dates: StabilityDates) -> dict[str, int]:
         point_views_at_extract(cursor, peildatum)
         return derive_teldatum(cursor, dates, peildatum)
 
     return dict(zip([d.teldatum for d in teldata], side_by_side(con, derive, teldata), strict=True))
+
+
+def ensure_rulebook_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The rb_* tables, with PEILDATUM and the columns of their rulebook result."""
+    for name, table in RULEBOOK_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})")
 
 
 def side_by_side(
@@ -274,15 +279,13 @@ def derive_teldatum(
     results with them in one transaction, without leaving DuckDB. Returns rows per result."""
     teldatum = dates.teldatum
     rows = {}
+    ensure_rulebook_tables(con)
     with (
         rulebook_queries(con, teldatum, dates.registratiedeadline) as queries,
         atomic.transaction(con),
     ):
         for name, (sql, params) in queries.items():
             table = RULEBOOK_TABLES[name]
-            con.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} (PEILDATUM DATE, {result_columns(name)})"
-            )
             con.execute(f"DELETE FROM {table} WHERE TELDATUM = ?", [teldatum])
             con.execute(
                 f"INSERT INTO {table} SELECT $peildatum::DATE AS PEILDATUM, * FROM ({sql})",

@@ -163,7 +163,7 @@ def _mutaties(reader: _Reader) -> tuple[dict[Key, list[Row]], dict[Key, int], di
                 PARTITION BY SAMENWERKINGSVERBAND, TELDATUM ORDER BY MUTATIE, INSCHRIJVING_ID) = 1
             ORDER BY MUTATIE, INSCHRIJVING_ID""",
     ):
-        relevant[row["SAMENWERKINGSVERBAND"], row["TELDATUM"]].append(row)
+        relevant[_key(row)].append(row)
     counts = reader.rows(
         "mutaties",
         """SELECT SAMENWERKINGSVERBAND, TELDATUM,
