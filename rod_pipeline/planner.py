@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 import rod_pipeline
+from rod_pipeline.contract import lines
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.stage import Mode
@@ -32,9 +33,6 @@ from rod_pipeline.rulebook.calendar import StabilityDates
 EXTRACT_FILES = ("inschrijvingen", "tlv")
 REFERENCE_FILES = ("samenwerkingsverbanden", "regio_indeling", "vestigingen", "teldata")
 _DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CHUNK = 16 * 1024 * 1024
-# sha256 by (path, size, mtime_ns): a sensor that looks every 30 s hashes a file once.
-_sha_cache: dict[tuple[str, int, int], str] = {}
 
 
 @dataclass(frozen=True)
@@ -110,15 +108,7 @@ def file_sha256(path: Path, size: int, mtime_ns: int, known: dict | None = None)
     """sha256 of a file, reused when its size and mtime are the ones recorded for it."""
     if known and known.get(path.name, [None, None])[:2] == [size, mtime_ns]:
         return str(known[path.name][2])
-    cached = _sha_cache.get((str(path), size, mtime_ns))
-    if cached:
-        return cached
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    _sha_cache[(str(path), size, mtime_ns)] = digest.hexdigest()
-    return digest.hexdigest()
+    return lines.file_sha256(path)
 
 
 def _find(folder: Path, stem: str) -> list[Path]:

@@ -72,10 +72,6 @@ def inspect(path: Path, model: type[models.ContractModel]) -> SourceFile:
     return SourceFile(path, columns)
 
 
-def file_sha256(path: Path) -> str:
-    return lines.scan(path)[0]
-
-
 def _header(path: Path) -> str:
     """The file's first line, without BOM; a file of blanks only is empty.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,19 @@ def test_scan_counts_lines_up_to_the_last_text(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_bytes(b"a;b\n1;2\n\n\n")
     assert lines.scan(path)[1] == 2
+
+
+def test_a_hash_is_reused_until_the_files_size_or_mtime_changes(tmp_path: Path) -> None:
+    """The planner hashes an extract, then the read gate reads it: the gate takes that hash
+    (by the planner's own rule: same size and mtime, same file) and hashes only a changed file."""
+    path = tmp_path / "inschrijvingen.csv"
+    path.write_bytes(b"a;b\n1;2\n")
+    planned = lines.file_sha256(path)
+    assert planned == hashlib.sha256(b"a;b\n1;2\n").hexdigest()
+    stat = path.stat()
+    path.write_bytes(b"a;b\n3;4\n")  # same size; the mtime put back: taken as the same file
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert lines.scan(path)[0] == planned
+    path.write_bytes(b"a;b\n3;4\n5;6\n")
+    assert lines.scan(path) == (hashlib.sha256(b"a;b\n3;4\n5;6\n").hexdigest(), 3, True)
+    assert lines.file_sha256(path) == hashlib.sha256(b"a;b\n3;4\n5;6\n").hexdigest()
