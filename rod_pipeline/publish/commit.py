@@ -17,6 +17,7 @@ from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.errors import InvalidInputError, StaleStagingError
 from rod_pipeline.publish.stage import Mode, Staged, becomes_final, clear_staged
+from rod_pipeline.warehouse import side_by_side
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,24 @@ def staged_rows(
     )
 
 
-def _validate(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
-    chosen = (
-        (datasets.AFWIJKINGEN_NA_DEFINITIEF,)
-        if staged.mode is Mode.AFWIJKINGEN
-        else datasets.PUBLICATION
-    )
-    for dataset in chosen:
-        validate_table(dataset, staged_rows(con, dataset, staged.teldatum))
+def _validate(con: duckdb.DuckDBPyConnection, staged: list[Staged]) -> None:
+    """Every staged table against its model, a few side by side: one reads its rows in DuckDB
+    while another is validated in Python. The first failure (in staged order) is raised."""
+    work = [
+        (item.teldatum, dataset)
+        for item in staged
+        for dataset in (
+            (datasets.AFWIJKINGEN_NA_DEFINITIEF,)
+            if item.mode is Mode.AFWIJKINGEN
+            else datasets.PUBLICATION
+        )
+    ]
+
+    def validate(cursor: duckdb.DuckDBPyConnection, job: tuple[date, datasets.Dataset]) -> None:
+        teldatum, dataset = job
+        validate_table(dataset, staged_rows(cursor, dataset, teldatum))
+
+    side_by_side(con, validate, work)
 
 
 def _check_still_staged(con: duckdb.DuckDBPyConnection, staged: Staged, run_id: str) -> None:
@@ -165,8 +176,7 @@ def commit_extract(
     Raises InvalidInputError when a staged table fails its schema and StaleStagingError when
     the staging tables hold another run's work (nothing is committed then).
     """
-    for item in staged:
-        _validate(con, item)
+    _validate(con, staged)
     now = datetime.now(UTC).replace(tzinfo=None)
     published = []
     with atomic.transaction(con):
