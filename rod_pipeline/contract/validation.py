@@ -19,7 +19,12 @@ from rod_pipeline.contract.gates import ExtractGateError, failed_gates, record_a
 from rod_pipeline.contract.models import file_columns
 from rod_pipeline.contract.quarantine import PendingFile, write_quarantine_file
 from rod_pipeline.contract.reports import FileReport, ValidationReport
-from rod_pipeline.contract.rule_failures import check_file, checked_table, failures_table
+from rod_pipeline.contract.rule_failures import (
+    check_file,
+    checked_table,
+    failed_rows,
+    failures_table,
+)
 from rod_pipeline.contract.rules import RULES
 from rod_pipeline.contract.sql import literal, normalised_postcode
 from rod_pipeline.contract.tables import ensure_tables, replace_rows, row_order
@@ -110,7 +115,7 @@ def _validate_file(con: duckdb.DuckDBPyConnection, name: str, peildatum: date) -
             SELECT DISTINCT $peildatum AS PEILDATUM, {literal(bestand)} AS BESTAND,
                 f.BRON_REGEL AS REGEL, f.KOLOM, f.REGEL_CODE, r.OMSCHRIJVING,
                 {_value_of_kolom(name)} AS WAARDE
-            FROM {failures} f JOIN {checked} c USING (BRON_REGEL)
+            FROM {failures} f JOIN ({failed_rows(con, name)}) c USING (BRON_REGEL)
                 JOIN _rules r USING (REGEL_CODE)""",
             {"peildatum": peildatum},
         )

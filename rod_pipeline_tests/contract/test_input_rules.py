@@ -133,9 +133,9 @@ def test_quarantine_names_the_physical_line_after_a_field_spanning_lines(
         + ";\n"
     )  # ... and a broken row on line 8
     installation.run(accept=FEW_ROWS)
-    assert [(row["REGEL"], row["KOLOM"]) for row in installation.quarantine()] == [
-        (6, "VESTIGING"),
-        (8, "RESIDENTIEEL"),
+    assert [(row["REGEL"], row["KOLOM"], row["WAARDE"]) for row in installation.quarantine()] == [
+        (6, "VESTIGING", "99ZZ99"),
+        (8, "RESIDENTIEEL", "X"),
     ]
     lines = installation.con.sql(
         "SELECT INSCHRIJVING_ID, BRON_REGEL FROM validated_inschrijvingen ORDER BY 2"
@@ -220,11 +220,17 @@ def test_rows_keep_their_lines_past_a_row_group(installation: Installation) -> N
     installation.write_extract()
     path = installation.extract_dir / "inschrijvingen.csv"
     header, row = path.read_text().splitlines()[:2]
-    body = "".join(f"I{i};{row.split(';', 1)[1]}\n" for i in range(rows))
+    broken = 125_000  # in the second row group: its line and value are found by rowid
+    body = "".join(
+        f"{'-' if i == broken else ''}I{i};{row.split(';', 1)[1]}\n" for i in range(rows)
+    )
     path.write_text(f"{header}\n{body}")
     installation.run()
     wrong = installation.con.execute(
         "SELECT count(*) FROM validated_inschrijvingen "
         "WHERE INSCHRIJVING_ID <> 'I' || (BRON_REGEL - 2)"
-    ).fetchone()
-    assert wrong == (0,)
+    ).fetchall()
+    assert wrong == [(0,)]
+    assert [(row["REGEL"], row["KOLOM"], row["WAARDE"]) for row in installation.quarantine()] == [
+        (broken + 2, "INSCHRIJVING_ID", f"-I{broken}")
+    ]
