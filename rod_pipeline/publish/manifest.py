@@ -39,12 +39,30 @@ FIELDS = {
 }
 
 
-def _file_entry(snapshot: Path, path: Path) -> dict[str, Any]:
+def file_entry(snapshot: Path, path: Path, rows: int | None = None) -> dict[str, Any]:
+    """A file's entry in `files`; `rows` of a Parquet file its writer knows already."""
     entry: dict[str, Any] = {"path": path.relative_to(snapshot).as_posix()}
     if path.suffix == ".parquet":
-        entry["rows"] = pq.read_metadata(path).num_rows
+        entry["rows"] = pq.read_metadata(path).num_rows if rows is None else rows
     entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return entry
+
+
+def files_of(snapshot: Path | None) -> dict[str, dict[str, Any]]:
+    """The `files` entries of a snapshot's manifest by path (none without a readable one)."""
+    if snapshot is None:
+        return {}
+    try:
+        files = json.loads((snapshot / MANIFEST).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        entry["path"]: entry
+        for entry in files
+        if isinstance(entry, dict)
+        and {"path", "sha256"} <= entry.keys()
+        and ("rows" in entry or not str(entry["path"]).endswith(".parquet"))
+    }
 
 
 def _input_files(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict[str, Any]]:
@@ -67,7 +85,15 @@ def _accepted_gates(con: duckdb.DuckDBPyConnection, peildatum: Any) -> list[dict
     ]
 
 
-def build_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) -> dict[str, Any]:
+def build_manifest(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    run_id: str,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`known`: entries of files by path that were made here or linked from another snapshot
+    (taken as they are, not read again)."""
+    known = known or {}
     afwijkingen = {a.teldatum: a for a in history.current_afwijkingen(con)}
     teldata = []
     for publication in history.latest_publications(con):
@@ -100,13 +126,21 @@ def build_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) 
         "code_version": rod_pipeline.__version__,
         "rulebook_version": rod_pipeline.RULEBOOK_VERSION,
         "teldata": teldata,
-        "files": [_file_entry(snapshot, path) for path in files],
+        "files": [
+            known.get(path.relative_to(snapshot).as_posix()) or file_entry(snapshot, path)
+            for path in files
+        ],
         "bron": history.current_ids(con),
     }
 
 
-def write_manifest(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str) -> dict[str, Any]:
-    manifest = build_manifest(con, snapshot, run_id)
+def write_manifest(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    run_id: str,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    manifest = build_manifest(con, snapshot, run_id, known)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     atomic.write_bytes(snapshot / MANIFEST, text.encode())
     return manifest

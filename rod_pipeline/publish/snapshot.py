@@ -30,7 +30,7 @@ from rod_pipeline import atomic
 from rod_pipeline.publish import datasets, history
 from rod_pipeline.publish.catalog import write_catalog
 from rod_pipeline.publish.dictionary import write_datasets_md
-from rod_pipeline.publish.manifest import write_manifest
+from rod_pipeline.publish.manifest import file_entry, files_of, write_manifest
 
 PART_FILE = "part-0.parquet"
 MANIFEST = "manifest.json"
@@ -152,15 +152,18 @@ def _write(path: Path, table: pyarrow.Table, metadata: dict[str, str]) -> None:
 
 def _write_folder(
     con: duckdb.DuckDBPyConnection,
+    building: Path,
     folder: Path,
     dataset: datasets.Dataset,
     source: Source,
     partnerships: list[str],
     pool: ThreadPoolExecutor,
+    entries: dict[str, dict],
 ) -> list[str]:
     """Write one dataset's files of one teldatum (or stabiliteit); returns the relative paths.
     The rows come from the warehouse in one query; the ~150 small files are written side by
-    side (pyarrow releases the GIL while it encodes and writes)."""
+    side (pyarrow releases the GIL while it encodes and writes, hashlib while it hashes), each
+    with its manifest entry put in `entries`."""
     rows = history.dataset_rows(
         con, dataset, _history_table_of(dataset), source.where, source.params
     )
@@ -178,14 +181,14 @@ def _write_folder(
         }
     else:
         files = {PART_FILE: rows}
-    list(
-        pool.map(
-            lambda item: _write(
-                folder / item[0], item[1], _file_metadata(dataset, source, item[1].num_rows)
-            ),
-            files.items(),
-        )
-    )
+
+    def write(item: tuple[str, pyarrow.Table]) -> dict:
+        path, rows = folder / item[0], item[1]
+        _write(path, rows, _file_metadata(dataset, source, rows.num_rows))
+        return file_entry(building, path, rows.num_rows)
+
+    for entry in pool.map(write, files.items()):
+        entries[entry["path"]] = entry
     return list(files)
 
 
@@ -233,6 +236,8 @@ def build_snapshot(
     building = snapshots_dir(root) / f"{BUILDING_PREFIX}{name}"
     final = snapshots_dir(root) / name
     index: dict[str, dict] = {}
+    entries: dict[str, dict] = {}  # manifest entries of the dataset files, by path
+    earlier_entries = files_of(previous)
     try:
         building.mkdir()
         sources = _sources(con)
@@ -248,6 +253,8 @@ def build_snapshot(
                 if previous is not None and earlier and earlier["source"] == source.key:
                     for file in earlier["files"]:
                         _link_or_copy(previous / relative / file, folder / file)
+                        if f"{relative}/{file}" in earlier_entries:
+                            entries[f"{relative}/{file}"] = earlier_entries[f"{relative}/{file}"]
                     files = earlier["files"]
                 else:
                     partnerships = (
@@ -255,7 +262,9 @@ def build_snapshot(
                         if teldatum in latest
                         else []
                     )
-                    files = _write_folder(con, folder, dataset, source, partnerships, pool)
+                    files = _write_folder(
+                        con, building, folder, dataset, source, partnerships, pool, entries
+                    )
                 index[relative] = {"source": source.key, "files": files}
         write_datasets_md(building)
         for extra in extras:
@@ -264,7 +273,7 @@ def build_snapshot(
         # written under the snapshot's own name (published/ does not point there yet).
         os.rename(building, final)
         write_catalog(final, root)
-        write_manifest(con, final, run_id)
+        write_manifest(con, final, run_id, entries)
         atomic.fsync_tree(final)  # every file is on disk before the link points at it
         atomic.write_bytes(Path(str(final) + INDEX_SUFFIX), json.dumps(index).encode())
         switch_link(root, final)

@@ -3,12 +3,15 @@ failure leaves the link where it was, leftovers of a killed build go, old snapsh
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from rod_pipeline.publish import datasets as ds
@@ -44,6 +47,20 @@ def _files(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")}
 
 
+def _manifest_files_as_on_disk(folder: Path) -> None:
+    """The manifest lists every file with its own rows and sha256, whoever wrote it (entries
+    of written and of linked files are taken from the writer and the previous manifest)."""
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    on_disk = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+    assert [entry["path"] for entry in files] == [p.relative_to(folder).as_posix() for p in on_disk]
+    for entry, path in zip(files, on_disk, strict=True):
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), entry["path"]
+        if path.suffix == ".parquet":
+            assert entry["rows"] == pq.read_metadata(path).num_rows, entry["path"]
+        else:
+            assert "rows" not in entry
+
+
 def _snapshots(root: Path) -> list[str]:
     return sorted(p.name for p in snapshot.snapshots_dir(root).iterdir())
 
@@ -69,6 +86,8 @@ def test_unchanged_files_are_hard_links_to_the_previous_snapshots(
     assert after["stabiliteit/part-0.parquet"] != before["stabiliteit/part-0.parquet"]
     assert os.readlink(root / "published") == "state/snapshots/000002"
     assert _snapshots(root) == ["000001", "000001.index.json", "000002", "000002.index.json"]
+    _manifest_files_as_on_disk(first)
+    _manifest_files_as_on_disk(second)
 
 
 def test_a_failure_while_building_leaves_published_as_it_was_and_the_next_build_repairs(
