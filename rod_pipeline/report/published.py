@@ -3,7 +3,7 @@
 Each query reads one dataset's files of all partnerships at once; rows are grouped in Python by
 (partnership, teldatum), so a page is a lookup, not a query. Files are read with hive
 partitioning off (every file holds its partition columns) and by column name, so files with
-int32 and int64 counts mix.
+int32 and int64 counts mix, and so do files of an older version that lack a column.
 """
 
 from __future__ import annotations
@@ -68,9 +68,17 @@ class _Reader:
                     f"no {dataset} in {self.published_dir}: publish a teldatum first"
                 )
             return []
-        self.con.read_parquet(files, hive_partitioning=False, union_by_name=True).create_view(
-            "ds", replace=True
-        )
+        try:
+            return self._query(files, sql, union_by_name=False)
+        except duckdb.Error:  # a file of an older version lacks a column: match them by name
+            return self._query(files, sql, union_by_name=True)
+
+    def _query(self, files: list[str], sql: str, union_by_name: bool) -> list[Row]:
+        # Without union_by_name the files' columns are matched by name and cast to the first
+        # file's types, without reading every footer first (it costs half the report's reads).
+        self.con.read_parquet(
+            files, hive_partitioning=False, union_by_name=union_by_name
+        ).create_view("ds", replace=True)
         result = self.con.execute(sql)
         names = [column[0] for column in result.description or ()]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

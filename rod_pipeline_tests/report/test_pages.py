@@ -208,6 +208,22 @@ def test_int64_and_int32_counts_mix(
         assert page.read_bytes() == original.read_bytes()
 
 
+def test_a_file_of_an_older_version_without_a_column_is_read_by_name(
+    published: PublishedFixture, report: ReportSummary, tmp_path: Path
+) -> None:
+    """The files are read by column name, cast to the first file's types; one that lacks a
+    column (written before it existed, kept as a link) has it empty, and the report still
+    comes out: here the same, as the partnership's name comes from its other teldatum."""
+    copy = tmp_path / "published"
+    shutil.copytree(published.published_dir, copy, ignore=shutil.ignore_patterns("rapport"))
+    path = copy / "dashboard_1a" / f"teldatum={published.teldata[0]}" / "part-0.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(["SAMENWERKINGSVERBAND_NAAM"]), path)
+    older = write_report(copy, tmp_path / "rapport")
+    for page, original in zip(older.pages, report.pages, strict=True):
+        assert page.read_bytes() == original.read_bytes()
+
+
 def test_nothing_published_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="publish a teldatum first"):
         write_report(tmp_path / "published", tmp_path / "rapport")
