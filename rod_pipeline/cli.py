@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 import time
@@ -130,12 +131,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def command() -> None:
+    """The `rod-pipeline` executable: one command in a process of its own."""
+    sys.exit(main(own_process=True))
+
+
+def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     """Run one command; errors reach the operator as a short message, the trace goes to a log."""
     args = _parser().parse_args(argv)
     folder = DataFolder.resolve(args.data_dir)
     try:
-        return _command(folder, args)
+        return _command(folder, args, own_process)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
@@ -170,15 +176,24 @@ def _error_log(folder: DataFolder, exc: Exception) -> str:
         return f"no log written ({log_error.strerror})"
 
 
-def _command(folder: DataFolder, args: argparse.Namespace) -> int:
+def _loaded(own_process: bool) -> None:
+    """The modules of a run are loaded: in a process that ends with the command, what is there
+    now lives until the end, so the cyclic garbage collector need not walk it again at every
+    full collection and once more at exit (4.5 s of a national run, measured for issue 15).
+    In-process callers (tests) keep their collector as it is."""
+    if own_process:
+        gc.freeze()
+
+
+def _command(folder: DataFolder, args: argparse.Namespace, own_process: bool) -> int:
     if args.command == "generate":
         return _generate(folder, args)
     if args.command == "run":
-        return _run(folder, args.peildatum, args.accept)
+        return _run(folder, args.peildatum, args.accept, own_process)
     if args.command == "reopen":
         return _reopen(folder, args.teldatum, args.reason)
     if args.command == "rebuild":
-        return _rebuild(folder)
+        return _rebuild(folder, own_process)
     if args.command == "catalog":
         return _catalog(folder)
     if args.command == "report":
@@ -217,8 +232,10 @@ def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(folder: DataFolder, peildatum: date | None, accept: str | None) -> int:
+def _run(folder: DataFolder, peildatum: date | None, accept: str | None, own_process: bool) -> int:
     from rod_pipeline.runner import run_pending
+
+    _loaded(own_process)
 
     if not folder.reference_dir.is_dir():
         print(f"error: {folder.reference_dir} does not exist: is {folder.root} a data folder?")
@@ -293,9 +310,11 @@ def _reopen(folder: DataFolder, teldatum: date, reason: str) -> int:
     return _change_and_publish(folder, "rod-pipeline reopen", change, publish=False)
 
 
-def _rebuild(folder: DataFolder) -> int:
+def _rebuild(folder: DataFolder, own_process: bool) -> int:
     from rod_pipeline import folder_lock
     from rod_pipeline.runner import run_pending
+
+    _loaded(own_process)
 
     if not folder.reference_dir.is_dir():
         print(f"error: {folder.reference_dir} does not exist: is {folder.root} a data folder?")
@@ -380,4 +399,4 @@ def _export(folder: DataFolder, code: str, out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command()
