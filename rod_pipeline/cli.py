@@ -10,6 +10,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from rod_pipeline import filehash
 from rod_pipeline.datafolder import ENV_VAR, DataFolder
 from rod_pipeline.errors import (
     ExitCode,
@@ -19,7 +20,6 @@ from rod_pipeline.errors import (
     without_personal_data,
     write_error_log,
 )
-from rod_pipeline.warehouse import damage_error
 
 
 def _date(text: str) -> date:
@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
 
 def _failed(folder: DataFolder, exc: Exception) -> int:
     """At most four lines on stderr: what went wrong, what to do, where the trace is."""
+    from rod_pipeline.warehouse import damage_error
+
     known = (
         exc
         if isinstance(exc, OperatorError)
@@ -233,10 +235,13 @@ def _generate(folder: DataFolder, args: argparse.Namespace) -> int:
 
 
 def _run(folder: DataFolder, peildatum: date | None, accept: str | None, own_process: bool) -> int:
+    if own_process and peildatum is not None:  # hashed while Dagster and pandas load
+        extract_dir = folder.extract_dir(peildatum)
+        if extract_dir.is_dir():
+            filehash.prefetch(sorted(p for p in extract_dir.iterdir() if p.is_file()))
     from rod_pipeline.runner import run_pending
 
     _loaded(own_process)
-
     if not folder.reference_dir.is_dir():
         print(f"error: {folder.reference_dir} does not exist: is {folder.root} a data folder?")
         return 2

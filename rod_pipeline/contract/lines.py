@@ -17,40 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
+from rod_pipeline import filehash
+
 _LF = ord("\n")
-_CHUNK = 16 * 1024 * 1024
-# sha256 by (path, size, mtime_ns): the planner hashes an extract's files and the read gate
-# reads them moments later in the same process (and a sensor looks every 30 s): once is enough.
-_sha256_of: dict[tuple[str, int, int], str] = {}
-
-
-def _stat_key(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file, hashed again only when its size or mtime changed since."""
-    key = _stat_key(path)
-    if key not in _sha256_of:
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while data := stream.read(_CHUNK):
-                digest.update(data)
-        _remember(path, key, digest.hexdigest())
-    return _sha256_of[key]
-
-
-def _remember(path: Path, key: tuple[str, int, int], sha256: str) -> None:
-    if _stat_key(path) == key:  # not while it was being written
-        _sha256_of[key] = sha256
+_CHUNK = filehash.CHUNK
 
 
 def scan(path: Path, chunk: int = _CHUNK) -> tuple[str, int, bool]:
     """The file's sha256, its number of lines up to the last one that holds anything, and
     whether it is valid UTF-8 (so DuckDB need not decode every field to find out)."""
-    key = _stat_key(path)
-    known = _sha256_of.get(key)
+    key = filehash.stat_key(path)
+    known = filehash.known(path)  # the planner's hash (or one it is computing)
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     breaks, last, utf8 = 0, b"", True
@@ -68,9 +45,9 @@ def scan(path: Path, chunk: int = _CHUNK) -> tuple[str, int, bool]:
     # as lines, which sends the file to shifts(): slower, still right).
     trailing = last[len(last.rstrip(b"\r\n")) :].count(b"\n")
     if known is None:
-        known = digest.hexdigest()
-        _remember(path, key, known)
-    return known, breaks - trailing + 1, utf8
+        filehash.remember(path, key, digest.hexdigest())
+        return digest.hexdigest(), breaks - trailing + 1, utf8
+    return known.result(), breaks - trailing + 1, utf8
 
 
 def _decodes(decoder: codecs.IncrementalDecoder, data: bytes, final: bool) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rod_pipeline import filehash
 from rod_pipeline.contract import lines
 
 
@@ -45,7 +46,7 @@ def test_a_hash_is_reused_until_the_files_size_or_mtime_changes(tmp_path: Path) 
     (by the planner's own rule: same size and mtime, same file) and hashes only a changed file."""
     path = tmp_path / "inschrijvingen.csv"
     path.write_bytes(b"a;b\n1;2\n")
-    planned = lines.file_sha256(path)
+    planned = filehash.sha256(path)
     assert planned == hashlib.sha256(b"a;b\n1;2\n").hexdigest()
     stat = path.stat()
     path.write_bytes(b"a;b\n3;4\n")  # same size; the mtime put back: taken as the same file
@@ -53,4 +54,4 @@ def test_a_hash_is_reused_until_the_files_size_or_mtime_changes(tmp_path: Path) 
     assert lines.scan(path)[0] == planned
     path.write_bytes(b"a;b\n3;4\n5;6\n")
     assert lines.scan(path) == (hashlib.sha256(b"a;b\n3;4\n5;6\n").hexdigest(), 3, True)
-    assert lines.file_sha256(path) == hashlib.sha256(b"a;b\n3;4\n5;6\n").hexdigest()
+    assert filehash.sha256(path) == hashlib.sha256(b"a;b\n3;4\n5;6\n").hexdigest()
