@@ -102,6 +102,12 @@ def test_an_internal_error_is_one_line_and_a_log_in_the_data_folder(tmp_path: Pa
     assert re.fullmatch(r"rod-pipeline-[0-9]{8}-[0-9]{6}-[0-9]+\.log", log.name)
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C reaches the command as in an operator's terminal, also when the tests run in a
+    background job (whose children inherit SIGINT ignored, and Python then leaves it so)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupted(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [
@@ -110,6 +116,7 @@ def test_interrupted(tmp_path: Path) -> None:
         ],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_in_a_terminal,
     )
     time.sleep(3)  # well into generating
     process.send_signal(signal.SIGINT)
