@@ -22,7 +22,8 @@ from rod_pipeline.errors import ExitCode, OperatorError
 from rod_pipeline.rulebook.apply import result_columns, rulebook_queries
 from rod_pipeline.rulebook.calendar import StabilityDates
 
-# Teldata derived or staged at once at most: each holds its intermediate tables in memory.
+# Pieces of work at once at most (teldata derived or staged, staged tables validated): each
+# holds its intermediate rows in memory.
 _SIDE_BY_SIDE = 3
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")

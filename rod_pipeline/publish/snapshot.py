@@ -183,9 +183,9 @@ def _write_folder(
         files = {PART_FILE: rows}
 
     def write(item: tuple[str, pyarrow.Table]) -> dict:
-        path, rows = folder / item[0], item[1]
-        _write(path, rows, _file_metadata(dataset, source, rows.num_rows))
-        return file_entry(building, path, rows.num_rows)
+        path, part = folder / item[0], item[1]
+        _write(path, part, _file_metadata(dataset, source, part.num_rows))
+        return file_entry(building, path, part.num_rows)
 
     for entry in pool.map(write, files.items()):
         entries[entry["path"]] = entry
@@ -253,8 +253,8 @@ def build_snapshot(
                 if previous is not None and earlier and earlier["source"] == source.key:
                     for file in earlier["files"]:
                         _link_or_copy(previous / relative / file, folder / file)
-                        if f"{relative}/{file}" in earlier_entries:
-                            entries[f"{relative}/{file}"] = earlier_entries[f"{relative}/{file}"]
+                        if (entry := earlier_entries.get(f"{relative}/{file}")) is not None:
+                            entries[entry["path"]] = entry
                     files = earlier["files"]
                 else:
                     partnerships = (
