@@ -69,7 +69,7 @@ def remember(path: Path, key: Key, digest: str) -> None:
             _hashes[key] = done
 
 
-def prefetch(paths: list[Path]) -> None:
+def prefetch(paths: list[Path]) -> threading.Thread:
     """Start hashing the files in the background (errors are left to whoever asks next)."""
 
     def hash_all() -> None:
@@ -77,7 +77,9 @@ def prefetch(paths: list[Path]) -> None:
             with contextlib.suppress(OSError):
                 sha256(path)
 
-    threading.Thread(target=hash_all, name="rod-prefetch-sha256", daemon=True).start()
+    thread = threading.Thread(target=hash_all, name="rod-prefetch-sha256", daemon=True)
+    thread.start()
+    return thread
 
 
 def _forget(key: Key) -> None:
