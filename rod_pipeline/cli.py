@@ -10,7 +10,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from rod_pipeline import filehash
+from rod_pipeline import filefacts
 from rod_pipeline.datafolder import ENV_VAR, DataFolder
 from rod_pipeline.errors import (
     ExitCode,
@@ -241,7 +241,7 @@ def _run(folder: DataFolder, peildatum: date | None, accept: str | None, own_pro
     if own_process and peildatum is not None:  # hashed while Dagster and pandas load
         extract_dir = folder.extract_dir(peildatum)
         if extract_dir.is_dir():
-            filehash.prefetch(sorted(p for p in extract_dir.iterdir() if p.is_file()))
+            filefacts.prefetch(sorted(p for p in extract_dir.iterdir() if p.is_file()))
     from rod_pipeline.runner import run_pending
 
     _loaded(own_process)

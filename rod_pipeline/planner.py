@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 import rod_pipeline
-from rod_pipeline import filehash
+from rod_pipeline import filefacts
 from rod_pipeline.datafolder import DataFolder
 from rod_pipeline.publish import history, snapshot
 from rod_pipeline.publish.stage import Mode
@@ -108,7 +108,7 @@ def file_sha256(path: Path, size: int, mtime_ns: int, known: dict | None = None)
     """sha256 of a file, reused when its size and mtime are the ones recorded for it."""
     if known and known.get(path.name, [None, None])[:2] == [size, mtime_ns]:
         return str(known[path.name][2])
-    return filehash.sha256(path)
+    return filefacts.sha256(path)
 
 
 def _find(folder: Path, stem: str) -> list[Path]:

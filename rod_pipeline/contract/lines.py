@@ -2,60 +2,17 @@
 
 DuckDB counts records, not lines: after a quoted field that spans lines the row's line in the
 file is further down, and a blank line is skipped as a row but counted as a line. Such files are
-rare, so they are found by counting line breaks while the file is hashed anyway (`scan`); only
-then is the file read once more here, to find where the numbering shifts.
+rare, so they are found by counting line breaks while the file is hashed anyway
+(`filefacts.scan`); only then is the file read once more here, to find where the numbering
+shifts.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import hashlib
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-
-import numpy as np
-
-from rod_pipeline import filehash
-
-_LF = ord("\n")
-_CHUNK = filehash.CHUNK
-
-
-def scan(path: Path, chunk: int = _CHUNK) -> tuple[str, int, bool]:
-    """The file's sha256, its number of lines up to the last one that holds anything, and
-    whether it is valid UTF-8 (so DuckDB need not decode every field to find out)."""
-    key = filehash.stat_key(path)
-    known = filehash.known(path)  # the planner's hash (or one it is computing)
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    breaks, last, utf8 = 0, b"", True
-    with path.open("rb") as stream:
-        while data := stream.read(chunk):
-            if known is None:
-                digest.update(data)  # releases the GIL: runs beside DuckDB's reader
-            breaks += int(np.count_nonzero(np.frombuffer(data, np.uint8) == _LF))
-            # ASCII is valid on its own, unless a character of the chunk before is unfinished.
-            if utf8 and not (data.isascii() and decoder.getstate()[0] == b""):
-                utf8 = _decodes(decoder, data, final=False)
-            last = data
-    utf8 = utf8 and _decodes(decoder, b"", final=True)
-    # Line breaks after the last text end no line (a run longer than a chunk is only counted
-    # as lines, which sends the file to shifts(): slower, still right).
-    trailing = last[len(last.rstrip(b"\r\n")) :].count(b"\n")
-    if known is None:
-        filehash.remember(path, key, digest.hexdigest())
-        return digest.hexdigest(), breaks - trailing + 1, utf8
-    return known.result(), breaks - trailing + 1, utf8
-
-
-def _decodes(decoder: codecs.IncrementalDecoder, data: bytes, final: bool) -> bool:
-    try:
-        decoder.decode(data, final)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def record_lines(path: Path) -> Iterator[tuple[int, bool]]:

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow
 import pyarrow.parquet as pq
 
+from rod_pipeline import filefacts
 from rod_pipeline.contract import lines, models
 from rod_pipeline.contract.errors import ContractError
 from rod_pipeline.contract.reports import FileReport
@@ -183,11 +184,16 @@ def open_raw(
     is_csv = source.path.suffix != ".parquet"
     # DuckDB checks a CSV's structure whatever it selects, but decodes only the fields selected:
     # the scan checks the text is UTF-8. Of Parquet, every column is decoded.
-    counts = "" if is_csv else "".join(f", count({column})" for column in columns)
+    counts = "".join(f", count({column})" for column in columns)
     with ThreadPoolExecutor(max_workers=1) as scanner:
-        scanned = scanner.submit(lines.scan, source.path)
+        scanned = scanner.submit(filefacts.scan, source.path)
         try:
-            result = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()
+            if is_csv:  # counted once per file in a process, maybe while Python was loading
+                rows = filefacts.record_count(source.path, len(names))
+            else:
+                rows = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()[0][
+                    0
+                ]
         except duckdb.Error as error:
             if is_csv:
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
@@ -196,7 +202,7 @@ def open_raw(
     if is_csv and not utf8:
         check_utf8(source.path)  # names the first invalid byte and its line
         raise ContractError(source.bestand, "not valid UTF-8")  # not reached
-    rows = int(result[0][0])
+    rows = int(rows)
     if is_csv and line_count != rows + 1:
         found = lines.shifts(source.path, rows)  # rows span lines, or blank lines: rare
         if found:
@@ -236,11 +242,7 @@ def _reader(source: SourceFile, names: list[str]) -> str:
             for original, name in zip(pq.read_schema(source.path).names, names, strict=True)
         )
         return f"(SELECT {renamed} FROM read_parquet({path}))"
-    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
-    return (
-        f"read_csv({path}, delim=';', header=true, quote='\"', escape='\"', "
-        f"auto_detect=false, columns={columns})"
-    )
+    return filefacts.csv_reader(source.path, len(names))
 
 
 def _table_error(source: SourceFile, duckdb_message: str) -> ContractError:

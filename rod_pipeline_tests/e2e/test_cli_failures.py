@@ -63,3 +63,31 @@ def test_a_broken_extract_fails_names_file_and_column_and_publishes_nothing(
     assert fixed.returncode == 0, fixed.output
     manifest = json.loads((published(data_dir) / "manifest.json").read_text())
     assert [t["peildatum"] for t in manifest["teldata"]] == [NEXT_PEILDATUM]
+
+
+def test_a_truncated_file_run_by_its_peildatum_names_its_last_line_and_publishes_nothing(
+    seed_published: tuple[Path, CliResult], tmp_path: Path
+) -> None:
+    """`run --peildatum` counts the file's records while Python loads (filefacts.prefetch):
+    the error of that count still reaches the operator, naming the file and the line."""
+    data_dir = copy_installation(seed_published[0], tmp_path / "data")
+    cli_ok("run", "--data-dir", str(data_dir))  # a copy's catalog is rewritten for it, once
+    first = data_dir / "inbox" / SEED_PEILDATUM
+    broken = data_dir / "inbox" / NEXT_PEILDATUM
+    shutil.copytree(first, broken)
+    data = (first / "inschrijvingen.csv").read_bytes()
+    cut = data.rstrip(b"\r\n").rfind(b";")  # the last line loses its last field
+    (broken / "inschrijvingen.csv").write_bytes(data[:cut])
+    last_line = data[:cut].count(b"\n") + 1
+    before = file_digests(published(data_dir))
+
+    failed = cli("run", "--data-dir", str(data_dir), "--peildatum", NEXT_PEILDATUM)
+    assert failed.returncode != 0
+    assert "inschrijvingen.csv" in failed.output, failed.output
+    assert f"line {last_line} has" in failed.output, failed.output
+    assert file_digests(published(data_dir)) == before
+
+    shutil.copyfile(first / "inschrijvingen.csv", broken / "inschrijvingen.csv")
+    cli_ok("run", "--data-dir", str(data_dir), "--peildatum", NEXT_PEILDATUM)
+    manifest = json.loads((published(data_dir) / "manifest.json").read_text())
+    assert [t["peildatum"] for t in manifest["teldata"]] == [NEXT_PEILDATUM]
