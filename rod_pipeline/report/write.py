@@ -23,9 +23,14 @@ class ReportSummary:
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace the file atomically, and leave it untouched when it would not change."""
+    """A new page is written as it is: the report goes into a snapshot being built, which is
+    fsynced and switched to as a whole (one fsync per page here cost 0.2-0.8 s nationally).
+    A page that exists is replaced atomically, or left untouched when it would not change."""
     data = text.encode("utf-8")
-    if not (path.is_file() and path.read_bytes() == data):
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    elif path.read_bytes() != data:
         atomic.write_bytes(path, data)
 
 
