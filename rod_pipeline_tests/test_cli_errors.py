@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -114,11 +113,14 @@ def test_interrupted(tmp_path: Path) -> None:
             *(sys.executable, "-m", "rod_pipeline.cli", "generate", "--scale", "national"),
             *("--data-dir", str(tmp_path / "data")),
         ],
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=_as_in_a_terminal,
     )
-    time.sleep(3)  # well into generating
+    assert process.stdout is not None
+    # Into generating, however slow the machine: its first line of progress has come.
+    assert "reference data written" in process.stdout.readline()
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == ExitCode.INTERRUPTED == 130
