@@ -12,6 +12,7 @@ No pandas or Dagster here (numpy and DuckDB only when asked): this module is imp
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
 import hashlib
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 CHUNK = 16 * 1024 * 1024
 Key = tuple[str, int, int]
@@ -27,6 +28,11 @@ _T = TypeVar("_T")
 
 _lock = threading.Lock()
 _facts: dict[tuple[Key, str], Future] = {}
+# DuckDB connections counting records, and whether the process is ending: a DuckDB query still
+# running in a daemon thread when Python exits aborts the process (SIGABRT, "exception not
+# rethrown"), so the prefetch is interrupted and waited for at exit (_stop).
+_counting: set[Any] = set()
+_stopping = threading.Event()
 
 
 def stat_key(path: Path) -> Key:
@@ -146,7 +152,15 @@ def record_count(path: Path, fields: int) -> int:
         import duckdb
 
         with duckdb.connect() as con:
-            found = con.execute(f"SELECT count(*) FROM {reader}").fetchone()
+            with _lock:
+                if _stopping.is_set():
+                    raise RuntimeError("the process is ending")
+                _counting.add(con)
+            try:
+                found = con.execute(f"SELECT count(*) FROM {reader}").fetchone()
+            finally:
+                with _lock:
+                    _counting.discard(con)
         assert found is not None
         return int(found[0])
 
@@ -168,16 +182,28 @@ def prefetch(paths: list[Path]) -> threading.Thread:
     def compute_all() -> None:
         for path in paths:
             with contextlib.suppress(OSError):
-                scan(path) if path.suffix == ".csv" else sha256(path)
+                if not _stopping.is_set():
+                    scan(path) if path.suffix == ".csv" else sha256(path)
         for path in paths:
-            if path.suffix == ".csv":
+            if path.suffix == ".csv" and not _stopping.is_set():
                 with contextlib.suppress(Exception):
                     if (fields := header_fields(path)) is not None:
                         record_count(path, fields)
 
     thread = threading.Thread(target=compute_all, name="rod-prefetch", daemon=True)
     thread.start()
+    atexit.register(_stop, thread)
     return thread
+
+
+def _stop(thread: threading.Thread) -> None:
+    """At exit: interrupt the counts under way, and wait for the prefetch to end (a hash
+    under way finishes its file)."""
+    with _lock:
+        _stopping.set()
+        for con in _counting:
+            con.interrupt()
+    thread.join()
 
 
 def _forget(key: tuple[Key, str]) -> None:

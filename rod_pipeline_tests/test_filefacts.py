@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -148,3 +150,38 @@ def test_the_prefetch_counts_a_file_as_its_read_gate_will(tmp_path: Path, header
     path.write_bytes(header + b"1;2;3" + b";4" * header.count(b"EXTRA") + b"\n")
     gate = sources._header_columns(path.name, sources._header(path))
     assert filefacts.header_fields(path) == len(gate)
+
+
+EXIT_WHILE_COUNTING = """
+import sys, time
+from pathlib import Path
+import duckdb  # loaded already, as in a run: the count starts right after the scan
+from rod_pipeline import filefacts
+path = Path(sys.argv[1])
+filefacts.prefetch([path])
+while (scanned := filefacts.known(path)) is None or not scanned.done():
+    time.sleep(0.005)
+time.sleep(float(sys.argv[2]))  # DuckDB is counting the records now (for about 0.6 s)
+sys.exit(2)
+"""
+
+
+@pytest.mark.slow
+def test_a_command_that_ends_while_the_prefetch_counts_exits_with_its_own_code(
+    tmp_path: Path,
+) -> None:
+    """`run --peildatum` may end before the background count does (a missing reference/, a
+    processed extract): the process must still exit with the command's code. A DuckDB query
+    left running in a daemon thread aborted about one exit in three (SIGABRT), so the exit
+    is tried at ten moments of the count."""
+    path = tmp_path / "inschrijvingen.csv"
+    row = b"ID-0000001;123456782;01AB23;SO;LAAG;1234AB;2024-08-01;;;2024-08-01\n"
+    path.write_bytes(b"A;B;C;D;E;F;G;H;I;J\n" + row * 2_000_000)
+    for delay in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
+        done = subprocess.run(
+            [sys.executable, "-c", EXIT_WHILE_COUNTING, str(path), str(delay)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (done.returncode, done.stderr) == (2, ""), f"exit after {delay} s"
