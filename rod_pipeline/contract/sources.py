@@ -191,9 +191,8 @@ def open_raw(
             if is_csv:  # counted once per file in a process, maybe while Python was loading
                 rows = filefacts.record_count(source.path, len(names))
             else:
-                rows = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()[0][
-                    0
-                ]
+                found = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()
+                rows = found[0][0]
         except duckdb.Error as error:
             if is_csv:
                 check_utf8(source.path)  # DuckDB's message for invalid UTF-8 quotes the line
