@@ -182,15 +182,15 @@ def open_raw(
     con.execute(f"DROP TABLE IF EXISTS {table}")
     _create_view(con, name, peildatum, selected, reader, None)
     is_csv = source.path.suffix != ".parquet"
-    # DuckDB checks a CSV's structure whatever it selects, but decodes only the fields selected:
-    # the scan checks the text is UTF-8. Of Parquet, every column is decoded.
-    counts = "".join(f", count({column})" for column in columns)
     with ThreadPoolExecutor(max_workers=1) as scanner:
         scanned = scanner.submit(filefacts.scan, source.path)
         try:
             if is_csv:  # counted once per file in a process, maybe while Python was loading
+                # DuckDB checks a CSV's structure to count its records; the scan checks the
+                # text is UTF-8 (DuckDB decodes only the fields a query selects).
                 rows = filefacts.record_count(source.path, len(names))
-            else:
+            else:  # of Parquet, every column is decoded
+                counts = "".join(f", count({column})" for column in columns)
                 found = con.execute(f"SELECT count(*){counts} FROM {raw_view(name)}").fetchall()
                 rows = found[0][0]
         except duckdb.Error as error:
